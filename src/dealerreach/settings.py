@@ -1,0 +1,68 @@
+"""Infrastructure settings: a registry of (name, default, help), read from the environment.
+
+Business rules that a group can change live in the group's configuration, not here.
+``docs/configuration.md`` is checked against this registry by the tests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DEALERREACH_DATABASE_URL", "",
+            "The record store. A SQLAlchemy URL such as postgresql://user@host/db or "
+            "sqlite:///path/file.db. Empty: an SQLite file in the data folder."),
+    Setting("DEALERREACH_HOME", "",
+            "The data folder (SQLite store, rejected-row files). Empty: "
+            "$XDG_DATA_HOME/dealerreach, else ~/.local/share/dealerreach."),
+    Setting("DEALERREACH_GROUP", "default",
+            "The group (tenant) that commands act on when --group is not given."),
+    Setting("DEALERREACH_DEFAULT_COUNTRY", "US",
+            "Country (ISO 3166-1 alpha-2) used to read phone numbers of a rooftop "
+            "that has no country."),
+    Setting("DEALERREACH_IMPORT_BATCH_ROWS", "5000",
+            "Rows an import reads, checks and writes at a time; memory grows with it."),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    home: Path
+    group: str
+    default_country: str
+    import_batch_rows: int
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str:
+            return env.get(name, "") or _BY_NAME[name].default
+
+        home = Path(get("DEALERREACH_HOME") or _default_home(env)).expanduser()
+        url = get("DEALERREACH_DATABASE_URL") or f"sqlite:///{home / 'dealerreach.db'}"
+        return cls(
+            database_url=url,
+            home=home,
+            group=get("DEALERREACH_GROUP"),
+            default_country=get("DEALERREACH_DEFAULT_COUNTRY").upper(),
+            import_batch_rows=int(get("DEALERREACH_IMPORT_BATCH_ROWS")),
+        )
+
+
+def _default_home(env: Mapping[str, str]) -> str:
+    base = env.get("XDG_DATA_HOME") or str(Path("~/.local/share").expanduser())
+    return str(Path(base) / "dealerreach")
