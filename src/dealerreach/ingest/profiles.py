@@ -62,7 +62,8 @@ def register(profile: Profile) -> Profile:
 
 
 def get_profile(name: str) -> Profile:
-    _load_shipped()
+    if name not in _REGISTRY:
+        _load_shipped()
     try:
         return _REGISTRY[name]
     except KeyError:

@@ -30,7 +30,7 @@ metadata = sa.MetaData(
     }
 )
 
-MONEY = sa.Numeric(18, 4)
+MONEY = sa.Numeric()
 _SQL_TYPES: dict[Kind, sa.types.TypeEngine] = {
     Kind.DATE: sa.Date(),
     Kind.TIMESTAMP: sa.DateTime(),
@@ -49,7 +49,7 @@ def _record_columns(spec: FileSpec) -> list[sa.Column]:
                                  primary_key=is_key, nullable=not (is_key or col.required)))
         if col.kind in RAW_KEPT:
             columns.append(sa.Column(f"{col.name}_raw", sa.Text()))
-    columns.append(sa.Column("extra", sa.JSON()))
+    columns.append(sa.Column("extra", sa.JSON(none_as_null=True)))
     return columns
 
 

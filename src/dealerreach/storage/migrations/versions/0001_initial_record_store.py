@@ -1,8 +1,8 @@
 """initial record store
 
 Revision ID: 0001
-Revises: 
-Create Date: 2026-11-23 09:29:00.044858
+Revises:
+Create Date: 2026-11-23 09:33:12.635435
 """
 
 from alembic import op
@@ -92,13 +92,13 @@ def upgrade() -> None:
     sa.Column('deal_date', sa.Date(), nullable=False),
     sa.Column('deal_type', sa.Text(), nullable=False),
     sa.Column('vehicle_condition', sa.Text(), nullable=True),
-    sa.Column('sale_price', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('amount_financed', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('apr', sa.Numeric(precision=18, scale=4), nullable=True),
+    sa.Column('sale_price', sa.Numeric(), nullable=True),
+    sa.Column('amount_financed', sa.Numeric(), nullable=True),
+    sa.Column('apr', sa.Numeric(), nullable=True),
     sa.Column('term_months', sa.BigInteger(), nullable=True),
     sa.Column('first_payment_date', sa.Date(), nullable=True),
-    sa.Column('monthly_payment', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('residual_value', sa.Numeric(precision=18, scale=4), nullable=True),
+    sa.Column('monthly_payment', sa.Numeric(), nullable=True),
+    sa.Column('residual_value', sa.Numeric(), nullable=True),
     sa.Column('annual_miles', sa.BigInteger(), nullable=True),
     sa.Column('odometer', sa.BigInteger(), nullable=True),
     sa.Column('trade_in_vin', sa.Text(), nullable=True),
@@ -184,9 +184,9 @@ def upgrade() -> None:
     sa.Column('close_date', sa.Date(), nullable=True),
     sa.Column('odometer', sa.BigInteger(), nullable=True),
     sa.Column('advisor', sa.Text(), nullable=True),
-    sa.Column('customer_pay_total', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('warranty_total', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('internal_total', sa.Numeric(precision=18, scale=4), nullable=True),
+    sa.Column('customer_pay_total', sa.Numeric(), nullable=True),
+    sa.Column('warranty_total', sa.Numeric(), nullable=True),
+    sa.Column('internal_total', sa.Numeric(), nullable=True),
     sa.Column('department', sa.Text(), nullable=True),
     sa.Column('extra', sa.JSON(), nullable=True),
     sa.PrimaryKeyConstraint('group_id', 'ro_number', 'rooftop_id', name=op.f('pk_repair_orders'))
@@ -202,8 +202,8 @@ def upgrade() -> None:
     sa.Column('op_code', sa.Text(), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('labor_type', sa.Text(), nullable=False),
-    sa.Column('labor_amount', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('parts_amount', sa.Numeric(precision=18, scale=4), nullable=True),
+    sa.Column('labor_amount', sa.Numeric(), nullable=True),
+    sa.Column('parts_amount', sa.Numeric(), nullable=True),
     sa.Column('declined', sa.Text(), nullable=True),
     sa.Column('recall', sa.Text(), nullable=True),
     sa.Column('extra', sa.JSON(), nullable=True),
@@ -221,7 +221,7 @@ def upgrade() -> None:
     sa.Column('timezone', sa.Text(), nullable=True),
     sa.Column('distance_unit', sa.Text(), nullable=True),
     sa.Column('market_area_postal_codes', sa.Text(), nullable=True),
-    sa.Column('market_area_radius', sa.Numeric(precision=18, scale=4), nullable=True),
+    sa.Column('market_area_radius', sa.Numeric(), nullable=True),
     sa.Column('consent_regime', sa.Text(), nullable=True),
     sa.Column('extra', sa.JSON(), nullable=True),
     sa.Column('is_bare', sa.Boolean(), nullable=False),
@@ -235,7 +235,7 @@ def upgrade() -> None:
     sa.Column('make', sa.Text(), nullable=True),
     sa.Column('model', sa.Text(), nullable=True),
     sa.Column('trim', sa.Text(), nullable=True),
-    sa.Column('value', sa.Numeric(precision=18, scale=4), nullable=False),
+    sa.Column('value', sa.Numeric(), nullable=False),
     sa.Column('as_of', sa.Date(), nullable=False),
     sa.Column('extra', sa.JSON(), nullable=True),
     sa.PrimaryKeyConstraint('valuation_key', 'group_id', 'as_of', name=op.f('pk_valuations'))
@@ -250,7 +250,7 @@ def upgrade() -> None:
     sa.Column('body_type', sa.Text(), nullable=True),
     sa.Column('fuel_type', sa.Text(), nullable=True),
     sa.Column('in_service_date', sa.Date(), nullable=True),
-    sa.Column('msrp', sa.Numeric(precision=18, scale=4), nullable=True),
+    sa.Column('msrp', sa.Numeric(), nullable=True),
     sa.Column('extra', sa.JSON(), nullable=True),
     sa.Column('is_bare', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('group_id', 'vin', name=op.f('pk_vehicles'))

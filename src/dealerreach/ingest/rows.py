@@ -1,0 +1,133 @@
+"""From a file's raw rows to cleaned records, or to the reasons a row is rejected."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from dealerreach.ingest.clean import CLEANERS, CellContext, Rejected
+from dealerreach.ingest.profiles import Profile
+from dealerreach.ingest.source import SourceFile
+from dealerreach.ingest.spec import Column, Kind
+from dealerreach.storage.schema import RAW_KEPT
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A rejected row or a warning, naming where it is."""
+
+    severity: str  # "rejected" | "warning"
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: str
+
+    def line(self) -> str:
+        where = f"{self.file}, row {self.row}" if self.row else self.file
+        if self.column:
+            where += f", column {self.column}"
+        value = f" {self.value!r}:" if self.value not in (None, "") else ":"
+        return f"{where}:{value} {self.reason}"
+
+
+@dataclass
+class Record:
+    """One cleaned row: the columns the file has (cleaned), and its unknown columns."""
+
+    row: int
+    values: dict[str, object]
+    extra: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass
+class RowReader:
+    """Cleans the rows of one file; what it rejects or warns about goes to ``issues``."""
+
+    source: SourceFile
+    profile: Profile
+    context_for: Callable[[dict[str, str]], CellContext]
+    issues: list[Issue] = field(default_factory=list)
+    rejected: int = 0
+
+    def __post_init__(self) -> None:
+        spec = self.source.spec
+        self._known: list[tuple[int, Column]] = []
+        self._unknown: list[tuple[int, str]] = []
+        for i, name in enumerate(self.source.columns):
+            col = spec.column(name)
+            if col is None:
+                self._unknown.append((i, name))
+            else:
+                self._known.append((i, col))
+        #: the spec columns this file has (a stored value of any other is left as it is)
+        self.present: list[Column] = [c for _, c in self._known]
+        self._missing_defaults = [c for c in spec.columns
+                                  if c.default is not None and c not in self.present]
+        self._parse = self.profile is not None and self.profile.name != "canonical"
+
+    def records(self) -> Iterator[Record]:
+        width = len(self.source.columns)
+        for row, cells in self.source.rows:
+            if len(cells) != width:
+                self._reject(row, None, None,
+                             f"the row has {len(cells)} fields, the header has {width}")
+                continue
+            record = self._clean(row, cells)
+            if record is not None:
+                yield record
+
+    def _clean(self, row: int, cells: list[str]) -> Record | None:
+        ctx = self.context_for({c.name: cells[i] for i, c in self._known
+                                if c.name == "rooftop_id"})
+        values: dict[str, object] = {}
+        problems: list[Issue] = []
+        for i, col in self._known:
+            text = cells[i]
+            if self._parse and text:
+                text = self.profile.parse(kind=col.kind, column=col.name, text=text)
+            self._clean_cell(row, col, text, ctx, values, problems)
+        if any(p.severity == "rejected" for p in problems):
+            self.issues.extend(problems)
+            self.rejected += 1
+            return None
+        self.issues.extend(problems)
+        for col in self._missing_defaults:
+            values.setdefault(col.name, col.default)
+        extra = {name: (cells[i].strip() or None) for i, name in self._unknown}
+        return Record(row, values, extra)
+
+    def _clean_cell(self, row: int, col: Column, text: str, ctx: CellContext,
+                    values: dict[str, object], problems: list[Issue]) -> None:
+        name = self.source.display_name
+        if not text.strip():
+            if col.required:
+                problems.append(Issue("rejected", name, row, col.name, text,
+                                      "a required value is empty"))
+            values[col.name] = col.default
+            if col.kind in RAW_KEPT:
+                values[f"{col.name}_raw"] = None
+            return
+        try:
+            cleaned = CLEANERS[col.kind](text, col, ctx)
+        except Rejected as exc:
+            problems.append(Issue("rejected", name, row, col.name, text, str(exc)))
+            return
+        values[col.name] = cleaned.value
+        if col.kind in RAW_KEPT:
+            values[f"{col.name}_raw"] = cleaned.raw
+        if cleaned.warning:
+            problems.append(Issue("warning", name, row, col.name, text, cleaned.warning))
+        if col.kind is Kind.VIN and cleaned.value == "" and col.required:
+            problems.append(Issue("rejected", name, row, col.name, text,
+                                  "a required value is empty"))
+
+    def _reject(self, row: int, column: str | None, value: str | None, reason: str) -> None:
+        self.issues.append(Issue("rejected", self.source.display_name, row, column, value,
+                                 reason))
+        self.rejected += 1
+
+    def reject(self, record: Record, *, column: str, reason: str) -> None:
+        """Reject a cleaned record for a reason found later (an unknown reference)."""
+        value = record.values.get(column)
+        self._reject(record.row, column, None if value is None else str(value), reason)

@@ -1,0 +1,387 @@
+"""One import run: read, clean, check references, upsert, keep history, resolve identity.
+
+The whole run is one transaction: a refused or killed import leaves the store exactly
+as it was. A refused import is then recorded on its own, so the history shows it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from dealerreach.clock import Clock, SystemClock
+from dealerreach.ingest.clean import CellContext, identity_key
+from dealerreach.ingest.identity import resolve_group
+from dealerreach.ingest.profiles import Profile, get_profile
+from dealerreach.ingest.rows import Issue, Record, RowReader
+from dealerreach.ingest.source import ImportRefused, ImportSource
+from dealerreach.ingest.spec import BY_NAME, CUSTOMER_REFERENCES, VEHICLE_REFERENCES, FileSpec
+from dealerreach.ingest.upsert import Counts, TableStore, differs, merge, merge_extra
+from dealerreach.storage import schema
+
+Progress = Callable[[str, int], None]
+#: how many issues a report keeps in memory to show; all are stored
+SHOWN_ISSUES = 1000
+
+
+@dataclass
+class ImportReport:
+    import_id: int | None
+    group_id: str
+    source: str
+    profile: str
+    status: str  # "completed" | "refused"
+    message: str | None = None
+    files: dict[str, Counts] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    warnings: int = 0
+    rejected: int = 0
+    bare_vehicles: int = 0
+    bare_rooftops: int = 0
+    persons_changed: int = 0
+    duration_s: float = 0.0
+
+    @property
+    def changed_nothing(self) -> bool:
+        return self.status == "completed" and not (
+            self.bare_vehicles or self.bare_rooftops
+            or any(c.inserted or c.updated for c in self.files.values()))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "import_id": self.import_id,
+            "status": self.status,
+            "message": self.message,
+            "files": {name: c.as_dict() for name, c in self.files.items()},
+            "warnings": self.warnings,
+            "rejected": self.rejected,
+            "bare_vehicles": self.bare_vehicles,
+            "bare_rooftops": self.bare_rooftops,
+            "changed_nothing": self.changed_nothing,
+            "duration_s": round(self.duration_s, 3),
+        }
+
+
+def import_path(engine: sa.Engine, path: Path, *, group_id: str, profile: str = "canonical",
+                clock: Clock | None = None, progress: Progress | None = None,
+                batch_rows: int = 5000, default_country: str = "US") -> ImportReport:
+    """Import a folder or .zip in the canonical format (or a vendor profile's layout)."""
+    clock = clock or SystemClock()
+    started = time.perf_counter()
+    report = ImportReport(None, group_id, str(path), profile, "refused")
+    try:
+        chosen = get_profile(profile)
+    except KeyError as exc:
+        return _record_refusal(engine, report, message=exc.args[0], clock=clock,
+                               started=started)
+    try:
+        with ImportSource(Path(path), profile=chosen) as source:
+            source.check_headers()
+            with engine.execution_options(immediate=True).begin() as conn:
+                run = _Run(conn, source=source, profile=chosen, report=report, clock=clock,
+                           progress=progress, batch_rows=batch_rows,
+                           default_country=default_country)
+                run.execute(started=started)
+    except ImportRefused as exc:
+        return _record_refusal(engine, report, message=str(exc), clock=clock, started=started)
+    return report
+
+
+def _record_refusal(engine: sa.Engine, report: ImportReport, *, message: str, clock: Clock,
+                    started: float) -> ImportReport:
+    fresh = ImportReport(None, report.group_id, report.source, report.profile, "refused",
+                         message=message, duration_s=time.perf_counter() - started)
+    now = clock.now()
+    with engine.begin() as conn:
+        _ensure_group(conn, group_id=report.group_id, now=now)
+        fresh.import_id = conn.execute(schema.imports.insert().values(
+            group_id=report.group_id, source=report.source, profile=report.profile,
+            status="refused", message=message, started_at=now, finished_at=now,
+            duration_s=fresh.duration_s, files={}, warnings=0, rejected=0,
+        ).returning(schema.imports.c.import_id)).scalar_one()
+    return fresh
+
+
+def _ensure_group(conn: sa.Connection, *, group_id: str, now: Any) -> None:
+    exists = conn.execute(sa.select(schema.groups.c.group_id)
+                          .where(schema.groups.c.group_id == group_id)).first()
+    if exists is None:
+        conn.execute(schema.groups.insert().values(group_id=group_id, name=group_id,
+                                                   created_at=now))
+
+
+class _Run:
+    def __init__(self, conn: sa.Connection, *, source: ImportSource, profile: Profile,
+                 report: ImportReport, clock: Clock, progress: Progress | None,
+                 batch_rows: int, default_country: str) -> None:
+        self.conn, self.source, self.profile, self.report = conn, source, profile, report
+        self.clock, self.progress, self.batch_rows = clock, progress, batch_rows
+        self.group_id = report.group_id
+        self.now = clock.now()
+        self.default_country = default_country
+        self.pending_issues: list[Issue] = []
+        self.stores = {name: TableStore(conn, table, group_id=self.group_id,
+                                        key=BY_NAME[name].key)
+                       for name, table in schema.RECORD_TABLES.items()}
+        self.rooftop_country: dict[str, str | None] = {}
+        self._contexts: dict[str, CellContext] = {}
+
+    # -- the run ---------------------------------------------------------------------
+
+    def execute(self, *, started: float) -> None:
+        _ensure_group(self.conn, group_id=self.group_id, now=self.now)
+        self.report.import_id = self.conn.execute(schema.imports.insert().values(
+            group_id=self.group_id, source=self.report.source, profile=self.report.profile,
+            status="running", started_at=self.now, files={}, warnings=0, rejected=0,
+        ).returning(schema.imports.c.import_id)).scalar_one()
+        self._load_rooftops()
+        for spec in self.source.present():
+            self.report.files[spec.name] = self._import_file(spec)
+        if "customers.csv" in self.report.files:
+            self.report.persons_changed = resolve_group(self.conn, group_id=self.group_id)
+        self._flush_issues(final=True)
+        self.report.status = "completed"
+        self.report.duration_s = time.perf_counter() - started
+        self._finish_record()
+
+    def _finish_record(self) -> None:
+        r = self.report
+        self.conn.execute(schema.imports.update()
+                          .where(schema.imports.c.import_id == r.import_id)
+                          .values(status="completed", finished_at=self.clock.now(),
+                                  duration_s=r.duration_s, warnings=r.warnings,
+                                  rejected=r.rejected,
+                                  files={**r.as_json()["files"],
+                                         "_created": {"bare_vehicles": r.bare_vehicles,
+                                                      "bare_rooftops": r.bare_rooftops}}))
+
+    def _import_file(self, spec: FileSpec) -> Counts:
+        opened = self.source.open(spec)
+        reader = RowReader(opened, self.profile, self._context_for)
+        counts = Counts()
+        done = 0
+        for batch in _batches(reader.records(), self.batch_rows):
+            done = batch[-1].row - 1
+            batch = self._check_references(spec, batch, reader)
+            self._upsert(spec, batch, counts)
+            self._take_issues(reader)
+            if self.progress:
+                self.progress(spec.name, done)
+        self._take_issues(reader)
+        counts.rejected = reader.rejected
+        counts.read = counts.inserted + counts.updated + counts.unchanged + counts.rejected
+        if self.progress:
+            self.progress(spec.name, counts.read)
+        if spec.name == "rooftops.csv":
+            self._load_rooftops()
+        return counts
+
+    # -- cleaning context ------------------------------------------------------------
+
+    def _load_rooftops(self) -> None:
+        t = schema.rooftops
+        rows = self.conn.execute(sa.select(t.c.rooftop_id, t.c.country)
+                                 .where(t.c.group_id == self.group_id))
+        self.rooftop_country = {r.rooftop_id: r.country for r in rows}
+
+    def _context_for(self, cells: dict[str, str]) -> CellContext:
+        rooftop = cells.get("rooftop_id", "").strip()
+        country = self.rooftop_country.get(rooftop) or self.default_country
+        ctx = self._contexts.get(country)
+        if ctx is None:
+            ctx = self._contexts[country] = CellContext(country=country)
+        return ctx
+
+    # -- references --------------------------------------------------------------------
+
+    def _check_references(self, spec: FileSpec, batch: list[Record],
+                          reader: RowReader) -> list[Record]:
+        if spec.column("rooftop_id") and spec.name != "rooftops.csv":
+            self._create_bare_rooftops(spec, batch)
+        if spec.name in CUSTOMER_REFERENCES:
+            batch = self._require(batch, reader, target="customers.csv",
+                                  columns=("rooftop_id", "customer_id"), what="customer")
+        if spec.name == "ro_lines.csv":
+            batch = self._require(batch, reader, target="repair_orders.csv",
+                                  columns=("rooftop_id", "ro_number"), what="repair order")
+        if spec.name == "valuations.csv":
+            batch = self._valuation_keys(batch, reader)
+        if spec.name in VEHICLE_REFERENCES:
+            self._create_bare_vehicles(batch, columns=VEHICLE_REFERENCES[spec.name])
+        return batch
+
+    def _require(self, batch: list[Record], reader: RowReader, *, target: str,
+                 columns: tuple[str, str], what: str) -> list[Record]:
+        def key(rec: Record) -> tuple | None:
+            values = tuple(rec.values.get(c) for c in columns)
+            return None if values[-1] in (None, "") else values
+
+        known = self.stores[target].existing_keys(k for r in batch if (k := key(r)))
+        kept = []
+        for rec in batch:
+            k = key(rec)
+            if k is None or k in known:
+                kept.append(rec)
+            else:
+                reader.reject(rec, column=columns[-1],
+                              reason=f"{what} {k[0]}/{k[1]} is in neither this import "
+                                     "nor the store")
+        return kept
+
+    def _valuation_keys(self, batch: list[Record], reader: RowReader) -> list[Record]:
+        kept = []
+        for rec in batch:
+            v = rec.values
+            if v.get("vin"):
+                v["valuation_key"] = f"vin:{v['vin']}"
+            elif v.get("year") is not None and v.get("make") and v.get("model"):
+                parts = [str(v["year"]), *(identity_key(str(v.get(c) or "")) or ""
+                                           for c in ("make", "model", "trim"))]
+                v["valuation_key"] = "model:" + "|".join(parts)
+            else:
+                reader.reject(rec, column="vin",
+                              reason="a valuation needs a vin, or year, make and model")
+                continue
+            kept.append(rec)
+        return kept
+
+    def _create_bare_rooftops(self, spec: FileSpec, batch: list[Record]) -> None:
+        for rec in batch:
+            rooftop = rec.values.get("rooftop_id")
+            if rooftop and rooftop not in self.rooftop_country:
+                self.stores["rooftops.csv"].insert([_bare_row(
+                    schema.rooftops, group_id=self.group_id, rooftop_id=rooftop)])
+                self.rooftop_country[str(rooftop)] = None
+                self.report.bare_rooftops += 1
+                self._add_issue(Issue("warning", self._display(spec), rec.row, "rooftop_id",
+                                      str(rooftop), "rooftop not in rooftops.csv nor the "
+                                      "store: a bare rooftop record was created"))
+
+    def _create_bare_vehicles(self, batch: list[Record], *, columns: tuple[str, ...]) -> None:
+        vins = {rec.values[c] for rec in batch for c in columns if rec.values.get(c)}
+        store = self.stores["vehicles.csv"]
+        missing = sorted(vins - {k[0] for k in store.existing_keys((v,) for v in vins)})
+        store.insert([_bare_row(schema.vehicles, group_id=self.group_id, vin=v)
+                      for v in missing])
+        self.report.bare_vehicles += len(missing)
+
+    # -- upsert ----------------------------------------------------------------------
+
+    def _upsert(self, spec: FileSpec, batch: list[Record], counts: Counts) -> None:
+        table = schema.RECORD_TABLES[spec.name]
+        store = self.stores[spec.name]
+        keyed = [(tuple(rec.values[k] for k in store.key), rec) for rec in batch]
+        stored = store.fetch(k for k, _ in keyed)
+        inserts: dict[tuple, dict] = {}
+        updates: dict[tuple, dict] = {}
+        versions: list[dict] = []
+        for key, rec in keyed:
+            before = inserts.get(key) or updates.get(key) or stored.get(key)
+            row = self._merged(table, before, rec)
+            if before is not None and not differs(before, row, _compared(table)):
+                counts.unchanged += 1
+                continue
+            (inserts if before is None or key in inserts else updates)[key] = row
+            if before is None:
+                counts.inserted += 1
+            else:
+                counts.updated += 1
+            if spec.name == "customers.csv":
+                versions.extend(_version(before, row, import_id=self.report.import_id,
+                                         now=self.now))
+        store.insert([_full_row(table, r) for r in inserts.values()])
+        store.update(list(updates.values()), columns=_compared(table))
+        if versions:
+            self.conn.execute(schema.customer_versions.insert(), versions)
+
+    def _merged(self, table: sa.Table, before: dict | None, rec: Record) -> dict:
+        row = merge(before, {"group_id": self.group_id, **rec.values})
+        row["extra"] = merge_extra(before.get("extra") if before else None, rec.extra)
+        if "is_bare" in table.c:
+            row["is_bare"] = False
+        if table is schema.customers:
+            _derive_identity_keys(row)
+        return row
+
+    # -- issues ----------------------------------------------------------------------
+
+    def _take_issues(self, reader: RowReader) -> None:
+        for issue in reader.issues:
+            self._add_issue(issue)
+        reader.issues.clear()
+        self._flush_issues()
+
+    def _add_issue(self, issue: Issue) -> None:
+        if issue.severity == "warning":
+            self.report.warnings += 1
+        else:
+            self.report.rejected += 1
+        if len(self.report.issues) < SHOWN_ISSUES:
+            self.report.issues.append(issue)
+        self.pending_issues.append(issue)
+
+    def _flush_issues(self, *, final: bool = False) -> None:
+        if not self.pending_issues or (len(self.pending_issues) < 5000 and not final):
+            return
+        self.conn.execute(schema.import_issues.insert(), [
+            {"import_id": self.report.import_id, "severity": i.severity, "file": i.file,
+             "row": i.row, "column": i.column, "value": i.value, "reason": i.reason}
+            for i in self.pending_issues])
+        self.pending_issues.clear()
+
+    def _display(self, spec: FileSpec) -> str:
+        return self.profile.file_name(spec.name)
+
+
+def _compared(table: sa.Table) -> list[str]:
+    return [c.name for c in table.c if not c.primary_key and c.name not in _DERIVED]
+
+
+#: columns the identity step owns (an upsert never compares or writes them)
+_DERIVED = ("person_id", "household_id")
+
+
+def _full_row(table: sa.Table, row: dict) -> dict:
+    full = {c.name: row.get(c.name) for c in table.c}
+    if "is_bare" in full and full["is_bare"] is None:
+        full["is_bare"] = False
+    return full
+
+
+def _bare_row(table: sa.Table, **values: Any) -> dict:
+    return _full_row(table, {**values, "is_bare": True})
+
+
+def _derive_identity_keys(row: dict) -> None:
+    row["first_name_key"] = identity_key(row.get("first_name"))  # type: ignore[arg-type]
+    row["last_name_key"] = identity_key(row.get("last_name"))  # type: ignore[arg-type]
+    street = " ".join(str(row.get(c) or "") for c in ("address_line1", "address_line2"))
+    row["street_key"] = identity_key(street)
+
+
+def _version(before: dict | None, row: dict, *, import_id: int | None,
+             now: Any) -> list[dict]:
+    fields = schema.TRACKED_CUSTOMER_FIELDS
+    if before is None:
+        changed = "created"
+    else:
+        names = [f for f in fields if before.get(f) != row.get(f)]
+        if not names:
+            return []
+        changed = ", ".join(names)
+    return [{"group_id": row["group_id"], "rooftop_id": row["rooftop_id"],
+             "customer_id": row["customer_id"], "effective_at": row.get("updated_at") or now,
+             "import_id": import_id, "changed": changed,
+             **{f: None if row.get(f) is None else str(row.get(f)) for f in fields}}]
+
+
+def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    it = iter(records)
+    while batch := list(islice(it, size)):
+        yield batch

@@ -1,0 +1,130 @@
+"""Upserting a batch of records by key: look up what is stored, insert, update, or leave.
+
+The caller owns the transaction. On PostgreSQL new rows go in with COPY; elsewhere with
+one executemany per batch. Statements name only schema tables and columns; every value
+is a bound parameter or a COPY field, never SQL text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+Key = tuple[Any, ...]
+
+
+@dataclass
+class Counts:
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"read": self.read, "inserted": self.inserted, "updated": self.updated,
+                "unchanged": self.unchanged, "rejected": self.rejected}
+
+
+class TableStore:
+    """Key lookups and bulk writes of one table for one group, inside the caller's transaction."""
+
+    def __init__(self, conn: sa.Connection, table: sa.Table, *, group_id: str,
+                 key: Sequence[str]) -> None:
+        self.conn, self.table, self.group_id = conn, table, group_id
+        self.key = tuple(key)
+        self._key_cols = [table.c[k] for k in self.key]
+
+    def fetch(self, keys: Iterable[Key], columns: Sequence[str] | None = None
+              ) -> dict[Key, dict[str, Any]]:
+        """The stored rows (all columns, or the named ones plus the key) of these keys."""
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return {}
+        cols = (list(self.table.c) if columns is None
+                else [*self._key_cols, *(self.table.c[c] for c in columns)])
+        found: dict[Key, dict[str, Any]] = {}
+        for chunk in _chunks(keys, 2000):
+            stmt = sa.select(*cols).where(self.table.c.group_id == self.group_id,
+                                          self._in(chunk))
+            for row in self.conn.execute(stmt).mappings():
+                found[tuple(row[k] for k in self.key)] = dict(row)
+        return found
+
+    def existing_keys(self, keys: Iterable[Key]) -> set[Key]:
+        return set(self.fetch(keys, columns=[]))
+
+    def _in(self, keys: list[Key]) -> sa.ColumnElement[bool]:
+        if len(self._key_cols) == 1:
+            return self._key_cols[0].in_([k[0] for k in keys])
+        return sa.tuple_(*self._key_cols).in_(keys)
+
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        if self.conn.dialect.name == "postgresql":
+            copy_rows(self.conn, self.table, rows)
+        else:
+            self.conn.execute(self.table.insert(), rows)
+
+    def update(self, rows: list[dict[str, Any]], *, columns: Sequence[str]) -> None:
+        if not rows:
+            return
+        where = [self.table.c.group_id == sa.bindparam("k_group_id")]
+        where += [c == sa.bindparam(f"k_{c.name}") for c in self._key_cols]
+        stmt = (self.table.update().where(*where)
+                .values({c: sa.bindparam(f"v_{c}") for c in columns}))
+        params = [{**{f"k_{k}": r[k] for k in ("group_id", *self.key)},
+                   **{f"v_{c}": r.get(c) for c in columns}} for r in rows]
+        self.conn.execute(stmt, params)
+
+
+def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert with PostgreSQL COPY (column names from the schema, values as fields)."""
+    names = list(rows[0])
+    json_cols = {c.name for c in table.c if isinstance(c.type, sa.JSON)}
+    quoted = ", ".join(f'"{n}"' for n in names)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([_copy_value(row.get(n), n in json_cols) for n in names])
+    finally:
+        cursor.close()
+
+
+def _copy_value(value: Any, is_json: bool) -> Any:
+    if is_json and value is not None:
+        return json.dumps(value)
+    return value
+
+
+def merge(stored: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
+    """The row after an upsert: stored values, overwritten by the columns the file has."""
+    merged = dict(stored) if stored is not None else {}
+    merged.update(new)
+    return merged
+
+
+def merge_extra(stored: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict | None:
+    """Unknown columns: the file's values win; an empty cell makes the value unknown."""
+    merged = dict(stored or {})
+    for name, value in new.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return merged or None
+
+
+def differs(stored: Mapping[str, Any], merged: Mapping[str, Any], columns: Iterable[str]) -> bool:
+    return any(stored.get(c) != merged.get(c) for c in columns)
+
+
+def _chunks(items: list[Key], size: int) -> Iterable[list[Key]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
