@@ -87,3 +87,26 @@ def sqlite_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     open_store(url).dispose()
     return url
+
+
+def write_csv(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
+    """Write a CSV file from a dedented text block (first line: the header)."""
+    import textwrap
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(textwrap.dedent(text).lstrip("\n").encode(encoding))
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """make(name, {"customers.csv": "...csv text..."}) -> a fresh import folder."""
+
+    def make(name: str, files: dict[str, str]) -> Path:
+        root = tmp_path / name
+        root.mkdir(parents=True, exist_ok=True)
+        for file_name, text in files.items():
+            write_csv(root / file_name, text)
+        return root
+
+    return make

@@ -23,6 +23,12 @@ from dealerreach.model.warranty import (
 DEFAULT = 12_000
 
 
+def _term(make: str, table: TermTable = BASIC_WARRANTY) -> MakeTerm:
+    term = term_for_make(make, table=table)
+    assert term is not None, f"no term for {make!r}"
+    return term
+
+
 @pytest.mark.parametrize(
     ("make", "years", "miles"),
     [(m, 3, 36_000) for m in ("Toyota", "Lexus", "Honda", "Nissan", "Subaru", "Ford",
@@ -32,21 +38,21 @@ DEFAULT = 12_000
     + [("Mazda", 3, 36_000), ("Polestar", 3, 36_000)],
 )
 def test_shipped_basic_warranty_term_per_make(make, years, miles):
-    term = term_for_make(make)
-    assert term is not None and (term.years, term.distance) == (years, miles)
+    term = _term(make)
+    assert (term.years, term.distance) == (years, miles)
 
 
 def test_make_matching_is_case_insensitive():
-    assert term_for_make("MERCEDES-BENZ") == term_for_make("mercedes-benz")
-    assert term_for_make("hyundai").years == 5  # type: ignore[union-attr]
+    assert _term("MERCEDES-BENZ") == _term("mercedes-benz") == _term("Mercedes-Benz")
+    assert _term("hyundai").years == 5
 
 
 def test_make_matching_ignores_spaces_and_punctuation():
-    assert term_for_make(" Mercedes Benz ").years == 4  # type: ignore[union-attr]
+    assert _term(" Mercedes Benz ").years == 4
 
 
 def test_empty_make_gets_the_any_make_term():
-    assert term_for_make("").years == 3  # type: ignore[union-attr]
+    assert _term("").make == ANY_MAKE
 
 
 def test_group_table_overrides_the_shipped_one():
@@ -62,8 +68,12 @@ def test_table_without_any_make_row_has_no_term_for_other_makes():
 def test_km_table_converts_36000_miles_to_57936_km():
     km = in_unit(BASIC_WARRANTY, unit=Unit.KM)
     assert km.unit == Unit.KM
-    assert term_for_make("Toyota", table=km).distance == 57_936  # type: ignore[union-attr]
-    assert term_for_make("Kia", table=km).distance == 96_561  # 96,560.64 # type: ignore[union-attr]
+    assert _term("Toyota", km).distance == 57_936  # 57,936.384
+    assert _term("Kia", km).distance == 96_561  # 96,560.64
+
+
+def test_km_table_converts_back_to_the_shipped_miles():
+    assert in_unit(in_unit(BASIC_WARRANTY, unit=Unit.KM), unit=Unit.MILES) == BASIC_WARRANTY
 
 
 def test_table_already_in_the_unit_is_unchanged():
@@ -81,8 +91,15 @@ def test_coverage_ends_by_miles_before_date():
 def test_coverage_ends_by_date_when_miles_come_later():
     readings = [(date(2023, 1, 1), 10)]
     end = coverage_end(start=date(2023, 1, 1), months=36, miles_limit=36_000,
-                       readings=readings, default_annual=DEFAULT)
+                       readings=readings, default_annual=10_000)
     assert end == date(2026, 1, 1)
+
+
+def test_default_mileage_reaches_36000_a_day_before_three_years_that_span_a_leap_day():
+    # 12,000 / 365 a day reaches 36,000 after 1,095 days; 2023-01-01 + 3 years is 1,096
+    end = coverage_end(start=date(2023, 1, 1), months=36, miles_limit=36_000,
+                       readings=[(date(2023, 1, 1), 0)], default_annual=DEFAULT)
+    assert end == date(2025, 12, 31)
 
 
 def test_coverage_from_feb_29_ends_on_feb_28():
@@ -99,17 +116,18 @@ def test_coverage_without_readings_ends_by_date():
 
 def test_basic_warranty_starts_at_in_service_date_with_table_terms():
     item = basic_warranty("Kia", start=date(2022, 3, 15), unit=Unit.MILES,
-                          readings=[(date(2022, 3, 15), 5)], default_annual=DEFAULT)
+                          readings=[(date(2022, 3, 15), 5)], default_annual=10_000)
     assert item == Coverage(CoverageKind.BASIC_WARRANTY, date(2022, 3, 15),
                             date(2027, 3, 15), 60_000, date(2027, 3, 15))
 
 
 def test_basic_warranty_for_km_rooftop_uses_km_limit():
-    # 20,000 km a year from 0: 57,936 km is reached after 1,058 days (before 3 years)
+    # 20,000 km a year from 0: 57,936 km is reached after 1,058 days (57,936 x 365 / 20,000
+    # = 1,057.3, rounded up), before the 3-year date limit
     item = basic_warranty("Toyota", start=date(2022, 1, 1), unit=Unit.KM,
                           readings=[(date(2022, 1, 1), 0)], default_annual=20_000)
     assert item is not None
-    assert (item.mile_limit, item.end) == (57_936, date(2024, 11, 23))
+    assert (item.mile_limit, item.end) == (57_936, date(2024, 11, 24))
 
 
 def test_toyota_maintenance_plan_is_2_years_or_25000_miles():

@@ -104,10 +104,10 @@ class NumberFormat:
         """The number as canonical text (``-1234.50``), or None when unreadable."""
         body, negative = _sign(text.strip())
         body = self._without_unit(body)
-        if body[:1] in "+-" and body and negative is None:  # "$-12.00"
+        if negative is None and body.startswith(("+", "-")):  # "$-12.00"
             body, negative = body[1:].lstrip(), body[0] == "-"
         match = self._pattern.match(body)
-        if body == "" or match is None:
+        if not body or match is None:
             return None
         whole, fraction = match.groups()
         digits = (whole or "0").replace(self.thousands, "")
@@ -124,11 +124,10 @@ class NumberFormat:
 
 
 def _sign(body: str) -> tuple[str, bool | None]:
-    """Split off parentheses or a leading sign: (rest, negative), negative None if none."""
-    if body.startswith("(") and body.endswith(")"):
-        inner = body[1:-1].strip()
-        return (inner, True) if inner[:1] not in "+-" or not inner else ("", True)
-    if body[:1] in "+-":
+    """Split off parentheses or a leading sign: (rest, negative); negative is None if none."""
+    if len(body) >= 2 and body[0] == "(" and body[-1] == ")":
+        return body[1:-1].strip(), True
+    if body.startswith(("+", "-")):
         return body[1:].lstrip(), body[0] == "-"
     return body, None
 
@@ -143,9 +142,13 @@ class IntegerFormat:
 
     decimal_mark: str
     thousands: str
+    _number: NumberFormat = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_number", NumberFormat(self.decimal_mark, self.thousands))
 
     def __call__(self, text: str) -> str:
-        number = NumberFormat(self.decimal_mark, self.thousands).read(text)
+        number = self._number.read(text)
         if number is None:
             return text
         whole, _, fraction = number.partition(".")
@@ -158,14 +161,14 @@ class YesNoWords:
 
     yes: tuple[str, ...]
     no: tuple[str, ...]
+    _words: Mapping[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        words = choice_words({"yes": self.yes, "no": self.no})
+        object.__setattr__(self, "_words", words)
 
     def __call__(self, text: str) -> str:
-        word = text.strip().lower()
-        if word in (w.lower() for w in self.yes):
-            return "yes"
-        if word in (w.lower() for w in self.no):
-            return "no"
-        return text
+        return self._words.get(text.strip().lower(), text)
 
 
 def header_map(*rows: tuple[str, ...]) -> dict[str, str]:

@@ -157,9 +157,7 @@ class _Run:
                           .values(status="completed", finished_at=self.clock.now(),
                                   duration_s=r.duration_s, warnings=r.warnings,
                                   rejected=r.rejected,
-                                  files={**r.as_json()["files"],
-                                         "_created": {"bare_vehicles": r.bare_vehicles,
-                                                      "bare_rooftops": r.bare_rooftops}}))
+                                  files=r.as_json()["files"]))
 
     def _import_file(self, spec: FileSpec) -> Counts:
         opened = self.source.open(spec)

@@ -114,9 +114,10 @@ def lease_allowance(
     return Fraction(odometer_at_delivery) + Fraction(annual_miles) * term_months / 12
 
 
-def _loan_inputs(amount_financed: Money, apr_percent: Money, term_months: int) -> tuple[
-    Decimal, Decimal
-]:
+def _loan_inputs(
+    amount_financed: Money, apr_percent: Money, term_months: int
+) -> tuple[Decimal, Decimal]:
+    """The amount and the monthly rate (APR / 12 / 100), checked."""
     _check_term(term_months)
     amount, apr = _decimal(amount_financed), _decimal(apr_percent)
     if amount < 0 or apr < 0:

@@ -14,7 +14,7 @@ from dealerreach.web.rendering import PageNotFound, render
 
 router = APIRouter(include_in_schema=False)
 
-ISSUES_PER_PAGE = 100
+ISSUES_PER_PAGE = 50
 SEVERITY_TABS = (("All", None), ("Rejected rows", "rejected"), ("Warnings", "warning"))
 
 
@@ -63,7 +63,7 @@ def import_page(request: Request, conn: Conn, group_id: str, import_id: str,
     group = _group(conn, group_id)
     run = _import_of(conn, group, import_id)
     by_severity = overview.count_import_issues_by_severity(conn, import_id=run.import_id)
-    severity = severity if severity in by_severity or severity in ("rejected", "warning") else None
+    severity = severity if severity in ("rejected", "warning") else None
     total = by_severity.get(severity, 0) if severity else sum(by_severity.values())
     pages = max(1, ceil(total / ISSUES_PER_PAGE))
     number = min(_page_number(page), pages)
