@@ -1,7 +1,7 @@
 """Reading and cleaning one cell of the canonical format, by its column's kind.
 
-A cleaner returns the value to store, or raises ``Rejected`` with the reason the row
-cannot be used. Contact data that fails cleaning (a bad email, a phone that is no
+A cleaner returns the value to store (a ``Cleaned`` only when it has a warning or raw
+text to keep), or raises ``Rejected`` with the reason the row cannot be used. Contact data that fails cleaning (a bad email, a phone that is no
 number) is not a rejection: the value becomes unknown, its raw text is kept, and a
 warning is given.
 """
@@ -27,12 +27,14 @@ class Rejected(ValueError):
     """This cell makes its row unusable; the message is the reason."""
 
 
-@dataclass(frozen=True)
 class Cleaned:
-    value: object
-    #: the raw text, kept when cleaning could not use it (contact data only)
-    raw: str | None = None
-    warning: str | None = None
+    """A cleaned value with a warning, or with raw text kept (contact data only)."""
+
+    __slots__ = ("raw", "value", "warning")
+
+    def __init__(self, value: object, *, raw: str | None = None,
+                 warning: str | None = None) -> None:
+        self.value, self.raw, self.warning = value, raw, warning
 
 
 @dataclass(frozen=True)
@@ -58,25 +60,25 @@ _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 _COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS) | {"AQ", "BV", "HM", "PN", "TF", "UM"}
 
 
-def clean_text(text: str, column: Column, ctx: CellContext) -> Cleaned:
-    return Cleaned(text.strip())
+def clean_text(text: str, column: Column, ctx: CellContext) -> object:
+    return text.strip()
 
 
-def clean_name(text: str, column: Column, ctx: CellContext) -> Cleaned:
-    return Cleaned(_SPACES.sub(" ", text.strip()))
+def clean_name(text: str, column: Column, ctx: CellContext) -> object:
+    return _SPACES.sub(" ", text.strip())
 
 
-def clean_date(text: str, column: Column, ctx: CellContext) -> Cleaned:
+def clean_date(text: str, column: Column, ctx: CellContext) -> object:
     text = text.strip()
     if not _DATE.match(text):
         raise Rejected("not a date in the form YYYY-MM-DD")
     try:
-        return Cleaned(date.fromisoformat(text))
+        return date.fromisoformat(text)
     except ValueError:
         raise Rejected("no such calendar date") from None
 
 
-def clean_timestamp(text: str, column: Column, ctx: CellContext) -> Cleaned:
+def clean_timestamp(text: str, column: Column, ctx: CellContext) -> object:
     text = text.strip()
     try:
         value = datetime.fromisoformat(text)
@@ -84,46 +86,48 @@ def clean_timestamp(text: str, column: Column, ctx: CellContext) -> Cleaned:
         raise Rejected("not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM:SS)") from None
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return Cleaned(value)
+    return value
 
 
-def clean_decimal(text: str, column: Column, ctx: CellContext) -> Cleaned:
+def clean_decimal(text: str, column: Column, ctx: CellContext) -> object:
     text = text.strip()
     if not _DECIMAL.match(text):
         raise Rejected("not a decimal number (digits with a dot, e.g. 1234.50)")
     try:
-        return Cleaned(Decimal(text))
+        return Decimal(text)
     except InvalidOperation:
         raise Rejected("not a decimal number") from None
 
 
-def clean_integer(text: str, column: Column, ctx: CellContext) -> Cleaned:
+def clean_integer(text: str, column: Column, ctx: CellContext) -> object:
     text = text.strip()
     if not _INTEGER.match(text):
         raise Rejected("not a whole number")
-    return Cleaned(int(text.split(".", 1)[0]))
+    return int(text.split(".", 1)[0])
 
 
-def clean_choice(text: str, column: Column, ctx: CellContext) -> Cleaned:
+def clean_choice(text: str, column: Column, ctx: CellContext) -> object:
     text = text.strip()
     for choice in column.choices:
         if text.lower() == choice.lower():
-            return Cleaned(choice)
+            return choice
     raise Rejected(f"not one of: {', '.join(column.choices)}")
 
 
-def clean_yesno(text: str, column: Column, ctx: CellContext) -> Cleaned:
+def clean_yesno(text: str, column: Column, ctx: CellContext) -> object:
     text = text.strip().lower()
     if text not in ("yes", "no"):
         raise Rejected("not yes or no")
-    return Cleaned(text)
+    return text
 
 
-def clean_vin(text: str, column: Column, ctx: CellContext) -> Cleaned:
+def clean_vin(text: str, column: Column, ctx: CellContext) -> object:
     vin = _SPACES.sub("", text).upper()
-    return Cleaned(vin, warning=vin_problem(vin))
+    problem = vin_problem(vin)
+    return vin if problem is None else Cleaned(vin, warning=problem)
 
 
+@lru_cache(maxsize=65536)
 def vin_problem(vin: str) -> str | None:
     """Why a VIN looks wrong (a warning, never a rejection), or None."""
     if len(vin) != 17:
@@ -137,27 +141,27 @@ def vin_problem(vin: str) -> str | None:
     return None
 
 
-def clean_email(text: str, column: Column, ctx: CellContext) -> Cleaned:
+def clean_email(text: str, column: Column, ctx: CellContext) -> object:
     email = text.strip().lower()
     if _SIMPLE_EMAIL.match(email):
-        return Cleaned(email)
+        return email
     return _checked_email(email, text)
 
 
 @lru_cache(maxsize=4096)
-def _checked_email(email: str, raw: str) -> Cleaned:
+def _checked_email(email: str, raw: str) -> object:
     try:
         result = validate_email(email, check_deliverability=False)
     except EmailNotValidError as exc:
         return Cleaned(None, raw=raw, warning=f"not a valid email address: {exc}")
-    return Cleaned(result.normalized.lower())
+    return result.normalized.lower()
 
 
-def clean_phone(text: str, column: Column, ctx: CellContext) -> Cleaned:
+def clean_phone(text: str, column: Column, ctx: CellContext) -> object:
     e164 = phone_e164(text, country=ctx.country)
     if e164 is None:
         return Cleaned(None, raw=text, warning="not a phone number that can be dialled")
-    return Cleaned(e164)
+    return e164
 
 
 _NANP = frozenset({"US", "CA", "PR", "VI", "GU", "AS", "MP"})
@@ -181,26 +185,26 @@ def phone_e164(text: str, *, country: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def clean_postal(text: str, column: Column, ctx: CellContext) -> Cleaned:
-    return Cleaned(normalise_postal(text))
+def clean_postal(text: str, column: Column, ctx: CellContext) -> object:
+    return normalise_postal(text)
 
 
 def normalise_postal(text: str) -> str:
     return _SPACES.sub("", text).upper()
 
 
-def clean_country(text: str, column: Column, ctx: CellContext) -> Cleaned:
+def clean_country(text: str, column: Column, ctx: CellContext) -> object:
     code = text.strip().upper()
     if code not in _COUNTRIES:
         raise Rejected("not an ISO 3166-1 alpha-2 country code (e.g. US, DE)")
-    return Cleaned(code)
+    return code
 
 
-def clean_timezone(text: str, column: Column, ctx: CellContext) -> Cleaned:
+def clean_timezone(text: str, column: Column, ctx: CellContext) -> object:
     name = text.strip()
     if name not in _timezones():
         raise Rejected("not an IANA time zone (e.g. America/Chicago, Europe/Berlin)")
-    return Cleaned(name)
+    return name
 
 
 @lru_cache(maxsize=1)
@@ -208,11 +212,11 @@ def _timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def clean_codes(text: str, column: Column, ctx: CellContext) -> Cleaned:
-    return Cleaned(" ".join(normalise_postal(c) for c in text.replace(",", " ").split()))
+def clean_codes(text: str, column: Column, ctx: CellContext) -> object:
+    return " ".join(normalise_postal(c) for c in text.replace(",", " ").split())
 
 
-CLEANERS: dict[Kind, Callable[[str, Column, CellContext], Cleaned]] = {
+CLEANERS: dict[Kind, Callable[[str, Column, CellContext], object]] = {
     Kind.TEXT: clean_text,
     Kind.NAME: clean_name,
     Kind.DATE: clean_date,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from dealerreach.ingest.clean import CLEANERS, CellContext, Rejected
+from dealerreach.ingest.clean import CLEANERS, CellContext, Cleaned, Rejected
 from dealerreach.ingest.profiles import Profile
 from dealerreach.ingest.source import SourceFile
 from dealerreach.ingest.spec import Column, Kind
@@ -46,7 +46,8 @@ class RowReader:
 
     source: SourceFile
     profile: Profile
-    context_for: Callable[[dict[str, str]], CellContext]
+    #: the cleaning context of a row, from its rooftop_id cell ("" when it has none)
+    context_for: Callable[[str], CellContext]
     issues: list[Issue] = field(default_factory=list)
     rejected: int = 0
 
@@ -64,6 +65,7 @@ class RowReader:
         self.present: list[Column] = [c for _, c in self._known]
         self._missing_defaults = [c for c in spec.columns
                                   if c.default is not None and c not in self.present]
+        self._rooftop_at = next((i for i, c in self._known if c.name == "rooftop_id"), None)
         self._parse = self.profile is not None and self.profile.name != "canonical"
 
     def records(self) -> Iterator[Record]:
@@ -78,20 +80,23 @@ class RowReader:
                 yield record
 
     def _clean(self, row: int, cells: list[str]) -> Record | None:
-        ctx = self.context_for({c.name: cells[i] for i, c in self._known
-                                if c.name == "rooftop_id"})
+        ctx = self.context_for(cells[self._rooftop_at] if self._rooftop_at is not None
+                               else "")
         values: dict[str, object] = {}
         problems: list[Issue] = []
         for i, col in self._known:
             text = cells[i]
             if self._parse and text:
                 text = self.profile.parse(kind=col.kind, column=col.name, text=text)
-            self._clean_cell(row, col, text, ctx, values, problems)
-        if any(p.severity == "rejected" for p in problems):
+            if col.kind is Kind.TEXT and not col.required:  # most cells: no checks
+                values[col.name] = text.strip() or None
+            else:
+                self._clean_cell(row, col, text, ctx, values, problems)
+        if problems:
             self.issues.extend(problems)
-            self.rejected += 1
-            return None
-        self.issues.extend(problems)
+            if any(p.severity == "rejected" for p in problems):
+                self.rejected += 1
+                return None
         for col in self._missing_defaults:
             values.setdefault(col.name, col.default)
         extra = {name: (cells[i].strip() or None) for i, name in self._unknown}
@@ -99,11 +104,10 @@ class RowReader:
 
     def _clean_cell(self, row: int, col: Column, text: str, ctx: CellContext,
                     values: dict[str, object], problems: list[Issue]) -> None:
-        name = self.source.display_name
-        if not text.strip():
+        if not text or text.isspace():
             if col.required:
-                problems.append(Issue("rejected", name, row, col.name, text,
-                                      "a required value is empty"))
+                problems.append(Issue("rejected", self.source.display_name, row, col.name,
+                                      text, "a required value is empty"))
             values[col.name] = col.default
             if col.kind in RAW_KEPT:
                 values[f"{col.name}_raw"] = None
@@ -111,15 +115,21 @@ class RowReader:
         try:
             cleaned = CLEANERS[col.kind](text, col, ctx)
         except Rejected as exc:
-            problems.append(Issue("rejected", name, row, col.name, text, str(exc)))
+            problems.append(Issue("rejected", self.source.display_name, row, col.name, text,
+                                  str(exc)))
             return
-        values[col.name] = cleaned.value
+        raw = None
+        if type(cleaned) is Cleaned:
+            raw = cleaned.raw
+            if cleaned.warning:
+                problems.append(Issue("warning", self.source.display_name, row, col.name,
+                                      text, cleaned.warning))
+            cleaned = cleaned.value
+        values[col.name] = cleaned
         if col.kind in RAW_KEPT:
-            values[f"{col.name}_raw"] = cleaned.raw
-        if cleaned.warning:
-            problems.append(Issue("warning", name, row, col.name, text, cleaned.warning))
-        if col.kind is Kind.VIN and cleaned.value == "" and col.required:
-            problems.append(Issue("rejected", name, row, col.name, text,
+            values[f"{col.name}_raw"] = raw
+        if cleaned == "" and col.required:
+            problems.append(Issue("rejected", self.source.display_name, row, col.name, text,
                                   "a required value is empty"))
 
     def _reject(self, row: int, column: str | None, value: str | None, reason: str) -> None:

@@ -26,6 +26,9 @@ from dealerreach.ingest.upsert import Counts, TableStore, differs, merge, merge_
 from dealerreach.storage import schema
 
 Progress = Callable[[str, int], None]
+#: key columns ordered for lookups: the column with the most values in a batch last
+LOOKUP_KEYS = {"ro_lines.csv": ("rooftop_id", "line_no", "ro_number"),
+               "valuations.csv": ("as_of", "valuation_key")}
 #: how many issues a report keeps in memory to show; all are stored
 SHOWN_ISSUES = 1000
 
@@ -127,7 +130,7 @@ class _Run:
         self.default_country = default_country
         self.pending_issues: list[Issue] = []
         self.stores = {name: TableStore(conn, table, group_id=self.group_id,
-                                        key=BY_NAME[name].key)
+                                        key=LOOKUP_KEYS.get(name, BY_NAME[name].key))
                        for name, table in schema.RECORD_TABLES.items()}
         self.rooftop_country: dict[str, str | None] = {}
         self._contexts: dict[str, CellContext] = {}
@@ -188,8 +191,8 @@ class _Run:
                                  .where(t.c.group_id == self.group_id))
         self.rooftop_country = {r.rooftop_id: r.country for r in rows}
 
-    def _context_for(self, cells: dict[str, str]) -> CellContext:
-        rooftop = cells.get("rooftop_id", "").strip()
+    def _context_for(self, rooftop_cell: str) -> CellContext:
+        rooftop = rooftop_cell.strip()
         country = self.rooftop_country.get(rooftop) or self.default_country
         ctx = self._contexts.get(country)
         if ctx is None:

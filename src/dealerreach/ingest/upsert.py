@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 Key = tuple[Any, ...]
 
@@ -48,9 +49,9 @@ class TableStore:
         cols = (list(self.table.c) if columns is None
                 else [*self._key_cols, *(self.table.c[c] for c in columns)])
         found: dict[Key, dict[str, Any]] = {}
-        for chunk in _chunks(keys, 2000):
+        for fixed, values in _by_prefix(keys).items():
             stmt = sa.select(*cols).where(self.table.c.group_id == self.group_id,
-                                          self._in(chunk))
+                                          *self._fixed(fixed), self._any(values))
             for row in self.conn.execute(stmt).mappings():
                 found[tuple(row[k] for k in self.key)] = dict(row)
         return found
@@ -58,16 +59,27 @@ class TableStore:
     def existing_keys(self, keys: Iterable[Key]) -> set[Key]:
         return set(self.fetch(keys, columns=[]))
 
-    def _in(self, keys: list[Key]) -> sa.ColumnElement[bool]:
-        if len(self._key_cols) == 1:
-            return self._key_cols[0].in_([k[0] for k in keys])
-        return sa.tuple_(*self._key_cols).in_(keys)
+    def _fixed(self, fixed: tuple) -> list[sa.ColumnElement[bool]]:
+        return [c == v for c, v in zip(self._key_cols[:-1], fixed, strict=True)]
+
+    def _any(self, values: list[Any]) -> sa.ColumnElement[bool]:
+        """``last key column IN values`` as one bound parameter, so the statement is
+        compiled once and indexed lookups stay fast for thousands of keys."""
+        col = self._key_cols[-1]
+        if self.conn.dialect.name == "postgresql":
+            return col == sa.any_(sa.bindparam("key_values", values,
+                                               type_=postgresql.ARRAY(col.type)))
+        listed = sa.func.json_each(sa.bindparam("key_values", json.dumps(
+            [_json_key(v) for v in values]))).table_valued("value")
+        return col.in_(sa.select(listed.c.value))
 
     def insert(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
         if self.conn.dialect.name == "postgresql":
             copy_rows(self.conn, self.table, rows)
+        elif self.conn.dialect.name == "sqlite":
+            executemany_rows(self.conn, self.table, rows)
         else:
             self.conn.execute(self.table.insert(), rows)
 
@@ -95,6 +107,20 @@ def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) 
                 copy.write_row([_copy_value(row.get(n), n in json_cols) for n in names])
     finally:
         cursor.close()
+
+
+def executemany_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert through the driver's executemany, values converted by the column
+    types' own bind processors (what SQLAlchemy would do, without its per-row work)."""
+    names = list(rows[0])
+    dialect = conn.dialect
+    processors = [table.c[n].type._cached_bind_processor(dialect) for n in names]
+    quoted = ", ".join(f'"{n}"' for n in names)
+    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
+    conn.exec_driver_sql(sql, [
+        tuple(v if p is None or v is None else p(v)
+              for v, p in zip((row.get(n) for n in names), processors, strict=True))
+        for row in rows])
 
 
 def _copy_value(value: Any, is_json: bool) -> Any:
@@ -125,6 +151,13 @@ def differs(stored: Mapping[str, Any], merged: Mapping[str, Any], columns: Itera
     return any(stored.get(c) != merged.get(c) for c in columns)
 
 
-def _chunks(items: list[Key], size: int) -> Iterable[list[Key]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def _by_prefix(keys: list[Key]) -> dict[tuple, list[Any]]:
+    """Keys grouped by all their columns but the last (few groups: rooftop ids)."""
+    groups: dict[tuple, list[Any]] = {}
+    for key in keys:
+        groups.setdefault(key[:-1], []).append(key[-1])
+    return groups
+
+
+def _json_key(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -16,7 +16,7 @@ from dealerreach.ingest.parsers import (
     choice_words,
     header_map,
 )
-from dealerreach.ingest.profiles import Profile, register
+from dealerreach.ingest.profiles import Profile, ValueParser, register
 from dealerreach.ingest.spec import Kind
 
 # -- us-dms: a typical US DMS export -----------------------------------------------------
@@ -161,7 +161,7 @@ US_COLUMNS = {
     ),
 }
 
-US_VALUES = {
+US_VALUES: dict[Kind, ValueParser] = {
     Kind.DATE: DateFormat("mdy", "/"),
     Kind.TIMESTAMP: DateFormat("mdy", "/", with_time=True),
     Kind.DECIMAL: NumberFormat(".", ",", units=("$", "USD", "%")),
@@ -364,7 +364,7 @@ DE_COLUMNS = {
     ),
 }
 
-DE_VALUES = {
+DE_VALUES: dict[Kind, ValueParser] = {
     Kind.DATE: DateFormat("dmy", "."),
     Kind.TIMESTAMP: DateFormat("dmy", ".", with_time=True),
     Kind.DECIMAL: NumberFormat(",", ".", units=("€", "EUR", "%")),

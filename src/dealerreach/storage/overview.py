@@ -173,7 +173,8 @@ def list_rooftops(conn: sa.Connection, *, group_id: str) -> list[Rooftop]:
                               for name, by_rooftop in counts.items()})
         for rooftop_id, stored_fields in stored.items()
     ]
-    return sorted(found, key=lambda r: (r.is_bare, (r.name or r.rooftop_id).casefold(), r.rooftop_id))
+    return sorted(found, key=lambda r: (r.is_bare, (r.name or r.rooftop_id).casefold(),
+                                        r.rooftop_id))
 
 
 def _import_run(row: sa.Row[Any]) -> ImportRun:

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dealerreach.web import api, docs, pages
-from dealerreach.web.rendering import package_version, http_error
+from dealerreach.web.rendering import http_error, package_version
 
 STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = {

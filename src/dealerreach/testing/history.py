@@ -1,0 +1,174 @@
+"""One person's ten years with the group: cars bought and replaced, visits, leads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dealerreach.testing.deals import Ownership, sell
+from dealerreach.testing.leads import (
+    SHOPPING_LEADS, SOLD_LEAD_SHARE, interest_in, lead_contact, write_lead)
+from dealerreach.testing.people import CustomerRecord
+from dealerreach.testing.sampling import Weighted, open_day
+from dealerreach.testing.service import (
+    MENUS, Line, is_under_warranty, service_lines, write_repair_order)
+from dealerreach.testing.state import Context
+
+VEHICLE_COUNTS = {
+    "individual": Weighted(((1, 64), (2, 26), (3, 7), (4, 3))),
+    "employee": Weighted(((1, 50), (2, 35), (3, 15))),
+    "business": Weighted(((1, 40), (2, 30), (3, 20), (4, 10))),
+    "fleet": Weighted(((3, 20), (4, 25), (6, 25), (8, 20), (12, 10))),
+}
+#: a car comes with a deal here (otherwise it was bought elsewhere and only serviced here)
+BOUGHT_HERE_SHARE = 0.6
+#: a later car replaces the newest car the person still has (otherwise it is one more)
+REPLACE_SHARE = 0.6
+#: of a person with records at two stores, the share of activity at the second store
+SECOND_STORE_SHARE = 0.3
+#: days between two visits of a car: the car's own typical gap is drawn from this range
+VISIT_GAP = {"fleet": (60, 150), "other": (110, 300)}
+#: keeps coming back until the car leaves (otherwise stops at some point: lapsed, lost)
+LOYAL_SHARE = 0.5
+DEPARTMENTS = Weighted((("service", 91.5), ("body", 3.5), ("parts", 5)))
+
+
+@dataclass(slots=True)
+class Person:
+    """A person's customer records: at the home store, maybe one at a second store."""
+
+    records: list[CustomerRecord]
+    customer_type: str
+
+    def record_for(self, ctx: Context, *, usual: CustomerRecord) -> CustomerRecord:
+        if len(self.records) == 1 or ctx.rng.random() >= SECOND_STORE_SHARE:
+            return usual
+        return self.records[1] if usual is self.records[0] else self.records[0]
+
+
+def live(ctx: Context, person: Person) -> None:
+    """Write every deal, RO and lead of the person's history (customers come after)."""
+    owned = acquire(ctx, person)
+    for ownership in owned:
+        visit(ctx, person, ownership)
+    send_leads(ctx, person, owned)
+
+
+def acquire(ctx: Context, person: Person) -> list[Ownership]:
+    """The cars the person bought (here or elsewhere), in time order."""
+    rng, today = ctx.rng, ctx.today
+    count = VEHICLE_COUNTS[person.customer_type].pick(rng)
+    first = ctx.start + 30 + int(rng.random() * (today - ctx.start - 30))
+    days = sorted([first] + [first + int(rng.random() * (today - first + 1))
+                             for _ in range(count - 1)])
+    owned: list[Ownership] = []
+    for n, day in enumerate(days):
+        day = open_day(day, last=today)
+        home = person.records[0]
+        record = home if n == 0 else person.record_for(ctx, usual=home)
+        current = [o for o in owned if o.kept and o.end > day]
+        replaces = (current[-1] if current and person.customer_type != "fleet"
+                    and rng.random() < REPLACE_SHARE else None)
+        ownership = _next_car(ctx, record, day=day, replaces=replaces)
+        if ownership is None:
+            continue
+        if replaces is not None and ownership.kept:
+            replaces.end = ownership.start
+        owned.append(ownership)
+    return owned
+
+
+def _next_car(ctx: Context, record: CustomerRecord, *, day: int,
+              replaces: Ownership | None) -> Ownership | None:
+    if ctx.rng.random() < BOUGHT_HERE_SHARE:
+        ownership = sell(ctx, record, day=day, replaces=replaces)
+        if ownership is not None:
+            return ownership
+    return bought_elsewhere(ctx, record, day=day)
+
+
+def bought_elsewhere(ctx: Context, record: CustomerRecord, *, day: int) -> Ownership | None:
+    """A car from another dealer or a private seller, mostly of the store's makes."""
+    rng, store, vehicles = ctx.rng, record.store, ctx.vehicles
+    makes = store.template.franchises if rng.random() < 0.8 else ()
+    if rng.random() < 0.45:
+        car = vehicles.new_car(country=store.country, makes=makes, day=day,
+                               metric=store.is_metric)
+    else:
+        car = vehicles.used_car(country=store.country, day=day, metric=store.is_metric,
+                                makes=makes)
+    return None if car is None else Ownership(car, record, day, ctx.today + 1)
+
+
+def visit(ctx: Context, person: Person, ownership: Ownership) -> None:
+    """The car's visits while the person has it; a car bought elsewhere visits at least once."""
+    if not ownership.kept:
+        return
+    rng, today = ctx.rng, ctx.today
+    end = min(ownership.end, today + 1)
+    low, high = VISIT_GAP["fleet" if person.customer_type == "fleet" else "other"]
+    gap = low + (high - low) * rng.random()
+    stop = end if rng.random() < LOYAL_SHARE else ownership.start + int(
+        rng.random() * (end - ownership.start))
+    day = ownership.start + int(gap * (0.4 + rng.random()))
+    if not ownership.deal_type:  # known here only because it came in for service
+        day = ownership.start + int(rng.random() * min(gap, end - ownership.start - 1))
+        stop = max(stop, day + 1)
+    while day < stop:
+        on = open_day(day, last=today)
+        if on >= end:
+            break
+        record = person.record_for(ctx, usual=ownership.record)
+        _repair_order(ctx, record, ownership, day=on)
+        day += int(gap * (0.5 + rng.random()))
+
+
+def _repair_order(ctx: Context, record: CustomerRecord, ownership: Ownership, *,
+                  day: int) -> None:
+    rng, store, vehicle = ctx.rng, record.store, ownership.vehicle
+    menu = MENUS[store.language]
+    department = DEPARTMENTS.pick(rng)
+    if department == "service":
+        lines = service_lines(
+            rng, menu, month=ctx.days.month(day),
+            warranty=is_under_warranty(vehicle, day=day, metric=store.is_metric),
+            old_enough_for_recall=ctx.days.year(day) - vehicle.year >= 1)
+    else:
+        lines = [Line(menu.groups[department].pick(rng), "C")
+                 for _ in range(1 + (rng.random() < 0.3))]
+    write_repair_order(ctx, store=store, customer_id=record.customer_id, vehicle=vehicle,
+                       day=day, department=department, lines=lines)
+    record.seen(day)
+
+
+def send_leads(ctx: Context, person: Person, owned: list[Ownership]) -> None:
+    """Leads that ended in a deal here, and leads of shopping that did not."""
+    rng = ctx.rng
+    for ownership in owned:
+        if ownership.deal_type and rng.random() < SOLD_LEAD_SHARE:
+            before = 0 if rng.random() < 0.15 else rng.randrange(1, 30)
+            _lead(ctx, ownership.record, day=max(ownership.start - before, ctx.start),
+                  sold_day=ownership.start, interest=ownership.vehicle.label())
+    first = min(r.since for r in person.records)
+    for _ in range(SHOPPING_LEADS.pick(rng)):
+        record = person.records[int(rng.random() * len(person.records))]
+        earliest = max(ctx.start, first - 200)
+        day = earliest + int(rng.random() * (ctx.today - earliest + 1))
+        _lead(ctx, record, day=day, interest=interest_in(ctx, record.store, day=day))
+    for record in person.records:
+        if record.since > ctx.today:  # a record with nothing yet: it began with a lead
+            day = ctx.start + int(rng.random() * (ctx.today - ctx.start + 1))
+            _lead(ctx, record, day=day, interest=interest_in(ctx, record.store, day=day),
+                  linked=True)
+
+
+def _lead(ctx: Context, record: CustomerRecord, *, day: int, interest: str,
+          sold_day: int | None = None, linked: bool | None = None) -> None:
+    from dealerreach.testing.leads import LINKED_SHARE
+
+    if linked is None:
+        linked = ctx.rng.random() < LINKED_SHARE
+    if linked:
+        record.seen(day)
+    write_lead(ctx, store=record.store, day=day, contact=lead_contact(ctx, record.identity),
+               customer_id=record.customer_id if linked else "", interest=interest,
+               sold_day=sold_day)

@@ -1,0 +1,129 @@
+"""Repair orders and their lines: what a visit to the service, body or parts counter leaves."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from dealerreach.testing.operations import BY_LANGUAGE, Operation
+from dealerreach.testing.sampling import Weighted, money
+from dealerreach.testing.state import Context, Store
+from dealerreach.testing.vehicles import Vehicle
+
+#: extra lines on a service RO beyond the first, by weight
+EXTRA_LINES = Weighted(((0, 58), (1, 28), (2, 10), (3, 4)))
+DECLINED_SHARE = 0.14
+RECALL_SHARE = 0.05
+WARRANTY_SHARE = 0.14
+#: of ROs with a warranty line, those with nothing the customer pays for
+WARRANTY_ONLY_SHARE = 0.35
+#: days from open to close, by weight (body shops keep cars longer)
+SERVICE_DAYS = Weighted(((0, 66), (1, 19), (2, 7), (3, 4), (5, 2), (9, 2)))
+BODY_DAYS = Weighted(((2, 20), (4, 30), (7, 30), (12, 15), (20, 5)))
+#: basic warranty (years, distance in miles) by make; anything else 3 years / 36,000
+WARRANTY = {"BMW": (4, 50_000), "Mercedes-Benz": (4, 50_000), "Audi": (4, 50_000),
+            "Volkswagen": (4, 50_000), "Tesla": (4, 50_000), "Hyundai": (5, 60_000),
+            "Kia": (5, 60_000)}
+ODOMETER_BLANK = 0.04
+ODOMETER_TYPO = 0.003
+
+
+class ServiceMenu:
+    """A language's operations, grouped, with seasonal choices per month."""
+
+    def __init__(self, operations: tuple[Operation, ...]) -> None:
+        def weighted(group: str, month: int = 0) -> Weighted[Operation]:
+            return Weighted((op, op.weight) for op in operations
+                            if op.group == group and (not month or op.is_offered_in(month)))
+        self.by_month = {m: weighted("service", m) for m in range(1, 13)}
+        self.declinable = {m: Weighted((op, op.weight) for op in operations
+                                       if op.declinable and op.is_offered_in(m))
+                           for m in range(1, 13)}
+        self.groups = {g: weighted(g) for g in ("warranty", "recall", "body", "parts")}
+        self.recon = Weighted((op, op.weight) for op in operations
+                              if op.group == "internal" and op.code != "PDI")
+        self.pdi = next(op for op in operations if op.code == "PDI")
+
+
+MENUS = {language: ServiceMenu(ops) for language, ops in BY_LANGUAGE.items()}
+
+
+@dataclass(slots=True)
+class Line:
+    op: Operation
+    labor_type: str
+    declined: bool = False
+
+
+def is_under_warranty(vehicle: Vehicle, *, day: int, metric: bool) -> bool:
+    years, miles = WARRANTY.get(vehicle.model.make, (3, 36_000))
+    start = vehicle.in_service or day
+    limit = miles * 1.6 if metric else miles
+    return day - start < years * 365 and vehicle.odometer(day) < limit
+
+
+def service_lines(rng: random.Random, menu: ServiceMenu, *, month: int,
+                  warranty: bool, old_enough_for_recall: bool) -> list[Line]:
+    """The lines of an everyday service RO."""
+    lines: list[Line] = []
+    if warranty and rng.random() < WARRANTY_SHARE:
+        lines.append(Line(menu.groups["warranty"].pick(rng), "W"))
+    if old_enough_for_recall and rng.random() < RECALL_SHARE:
+        lines.append(Line(menu.groups["recall"].pick(rng), "W"))
+    if not lines or rng.random() >= WARRANTY_ONLY_SHARE:
+        picks = menu.by_month[month]
+        codes = {line.op.code for line in lines}
+        for _ in range(1 + EXTRA_LINES.pick(rng)):
+            op = picks.pick(rng)
+            if op.code not in codes:
+                codes.add(op.code)
+                lines.append(Line(op, "C"))
+    if rng.random() < DECLINED_SHARE:
+        lines.append(Line(menu.declinable[month].pick(rng), "C", declined=True))
+    return lines
+
+
+def write_repair_order(ctx: Context, *, store: Store, customer_id: str, vehicle: Vehicle,
+                       day: int, department: str, lines: list[Line]) -> None:
+    """An RO row with its lines; totals add up the lines that were done."""
+    rng, out, days = ctx.rng, ctx.out, ctx.days
+    number = store.new_ro_number()
+    rooftop = store.rooftop_id
+    totals = {"C": 0.0, "W": 0.0, "I": 0.0}
+    for n, line in enumerate(lines, start=1):
+        labor, parts = money(rng, line.op.labor), money(rng, line.op.parts)
+        if not line.declined:
+            totals[line.labor_type] += labor + parts
+        out.write("ro_lines.csv", day, [
+            number, rooftop, str(n), line.op.code if rng.random() > 0.03 else "",
+            line.op.description, line.labor_type, f"{labor:.2f}", f"{parts:.2f}",
+            _flag(rng, line.declined), _flag(rng, line.op.group == "recall")])
+    stay = (BODY_DAYS if department == "body" else SERVICE_DAYS).pick(rng)
+    closed = day + stay
+    vehicle.seen(day)
+    row = [number, rooftop, customer_id, _vin_text(rng, vehicle.vin), days.date(day),
+           days.date(closed) if closed <= ctx.today else "", _odometer(rng, vehicle, day),
+           store.staff.on_duty(rng, role="advisor", day=day) if rng.random() > 0.06 else "",
+           f"{totals['C']:.2f}", f"{totals['W']:.2f}", f"{totals['I']:.2f}", department]
+    later = [(5, closed)] if closed <= ctx.today else []
+    out.write_growing("repair_orders.csv", row, day=day, later=later)
+
+
+def _flag(rng: random.Random, value: bool) -> str:
+    if value:
+        return "yes"
+    return "" if rng.random() < 0.08 else "no"
+
+
+def _vin_text(rng: random.Random, vin: str) -> str:
+    return vin.lower() if rng.random() < 0.01 else vin
+
+
+def _odometer(rng: random.Random, vehicle: Vehicle, day: int) -> str:
+    r = rng.random()
+    if r < ODOMETER_BLANK:
+        return ""
+    reading = vehicle.odometer(day)
+    if r < ODOMETER_BLANK + ODOMETER_TYPO and reading >= 1_000:
+        return str(reading // 10)  # a digit lost at the keyboard
+    return str(reading)
