@@ -36,9 +36,15 @@ class Profile:
         return self.files.get(canonical, canonical)
 
     def canonical_column(self, file: str, header: str) -> str:
-        """The canonical name of a vendor header (unknown headers keep their name)."""
+        """The canonical name of a vendor header, matched without regard to case or
+        surrounding spaces (unknown headers keep their name)."""
         mapping = self.columns.get(file, _EMPTY)
-        return mapping.get(header, mapping.get(header.strip(), header.strip()))
+        name = header.strip()
+        found = mapping.get(header, mapping.get(name))
+        if found is None:
+            folded = name.casefold()
+            found = next((v for k, v in mapping.items() if k.strip().casefold() == folded), None)
+        return found if found is not None else name
 
     def parse(self, *, kind: Kind, column: str, text: str) -> str:
         mapped = self.choices.get(column)

@@ -133,6 +133,12 @@ class _TextContext:
         if b"\x00" in head:
             self._stack.close()
             raise ImportRefused(f"{name}: not a CSV text file (it holds binary data)")
+        if _is_utf8_under_other_encoding(head, self.source.profile.encoding):
+            self._stack.close()
+            raise ImportRefused(
+                f"{name}: the file is UTF-8 text, but profile "
+                f"{self.source.profile.name} reads {self.source.profile.encoding}; "
+                "export it in that encoding or use a profile that reads UTF-8")
         text = io.TextIOWrapper(binary, encoding=self.source.profile.encoding,
                                 errors="strict", newline="")
         self._stack.callback(text.detach)
@@ -140,6 +146,22 @@ class _TextContext:
 
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
+
+
+def _is_utf8_under_other_encoding(head: bytes, encoding: str) -> bool:
+    """True when a profile reads a single-byte encoding but the file is plainly UTF-8
+    (a BOM, or non-ASCII text that decodes as UTF-8): reading it would garble letters."""
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf-8-sig", "utf8"):
+        return False
+    if head.startswith(b"\xef\xbb\xbf"):
+        return True
+    if head.isascii():
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:  # a cut multi-byte character at the end is fine
+        return exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
+    return True
 
 
 def _rows(reader: Iterator[list[str]], *, name: str) -> Iterator[tuple[int, list[str]]]:

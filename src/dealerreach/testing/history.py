@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from dealerreach.testing.deals import Ownership, sell
 from dealerreach.testing.leads import (
-    SHOPPING_LEADS, SOLD_LEAD_SHARE, interest_in, lead_contact, write_lead)
+    LINKED_SHARE, SHOPPING_LEADS, SOLD_LEAD_SHARE, interest_in, lead_contact, write_lead)
 from dealerreach.testing.people import CustomerRecord
 from dealerreach.testing.sampling import Weighted, open_day
 from dealerreach.testing.service import (
@@ -148,7 +148,7 @@ def send_leads(ctx: Context, person: Person, owned: list[Ownership]) -> None:
             before = 0 if rng.random() < 0.15 else rng.randrange(1, 30)
             _lead(ctx, ownership.record, day=max(ownership.start - before, ctx.start),
                   sold_day=ownership.start, interest=ownership.vehicle.label())
-    first = min(r.since for r in person.records)
+    first = min(min(r.since for r in person.records), ctx.today)
     for _ in range(SHOPPING_LEADS.pick(rng)):
         record = person.records[int(rng.random() * len(person.records))]
         earliest = max(ctx.start, first - 200)
@@ -163,8 +163,6 @@ def send_leads(ctx: Context, person: Person, owned: list[Ownership]) -> None:
 
 def _lead(ctx: Context, record: CustomerRecord, *, day: int, interest: str,
           sold_day: int | None = None, linked: bool | None = None) -> None:
-    from dealerreach.testing.leads import LINKED_SHARE
-
     if linked is None:
         linked = ctx.rng.random() < LINKED_SHARE
     if linked:

@@ -56,13 +56,17 @@ def list_price(trim: Trim, year: int) -> int:
     return round(trim.msrp * (1 - PRICE_DRIFT) ** (PRICE_YEAR - year), -1)
 
 
+def kept_share(years: float) -> float:
+    """The share of its list price a car of this age is still worth (at usual distance)."""
+    return max(1 - 0.16 * years if years < 1 else 0.84 * 0.87 ** (years - 1), 0.06)
+
+
 def market_value(vehicle: Vehicle, *, day: int, metric: bool) -> float:
     """What the car is worth on ``day``: age and distance take their share."""
     years = max(day - (vehicle.in_service or day), 0) / 365.25
-    kept = 1 - 0.16 * years if years < 1 else 0.84 * 0.87 ** (years - 1)
     expected = years * (20_000 if metric else 12_000)
     by_distance = 1 - 0.10 * (vehicle.odometer(day) - expected) / 50_000
-    return max(vehicle.msrp * max(kept, 0.06) * min(max(by_distance, 0.7), 1.12), 800.0)
+    return max(vehicle.msrp * kept_share(years) * min(max(by_distance, 0.7), 1.12), 800.0)
 
 
 class VehicleFactory:
