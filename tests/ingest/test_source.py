@@ -22,9 +22,9 @@ def test_utf8_file_under_a_windows_1252_profile_is_refused_not_garbled(tmp_path)
                       if v in ("customer_id", "rooftop_id", "last_name"))
     name = german.file_name("customers.csv")
     path = _source(tmp_path, f"{header}\n1;F1;Müller\n".encode(), name)
-    with pytest.raises(ImportRefused, match="is UTF-8 text, but profile autoline-de"):
-        with ImportSource(path, profile=german) as source:
-            source.check_headers()
+    with (pytest.raises(ImportRefused, match="is UTF-8 text, but profile autoline-de"),
+          ImportSource(path, profile=german) as source):
+        source.check_headers()
 
 
 def test_vendor_headers_match_without_regard_to_case(tmp_path):

@@ -1,9 +1,9 @@
 """Reading and cleaning one cell of the canonical format, by its column's kind.
 
 A cleaner returns the value to store (a ``Cleaned`` only when it has a warning or raw
-text to keep), or raises ``Rejected`` with the reason the row cannot be used. Contact data that fails cleaning (a bad email, a phone that is no
-number) is not a rejection: the value becomes unknown, its raw text is kept, and a
-warning is given.
+text to keep), or raises ``Rejected`` with the reason the row cannot be used. Contact
+data that fails cleaning (a bad email, a phone that is no number) is not a rejection:
+the value becomes unknown, its raw text is kept, and a warning is given.
 """
 
 from __future__ import annotations

@@ -136,8 +136,9 @@ def resolve_group(conn: sa.Connection, *, group_id: str) -> int:
             people.append(CustomerKeys(*row[:9]))
     wanted = resolve(people)
     del people
-    changes = [(key, wanted.get(key, (None, None))) for key, now in current.items()
-               if wanted.get(key, (None, None)) != now]
+    nobody: tuple[str | None, str | None] = (None, None)
+    changes = [(key, wanted.get(key, nobody)) for key, now in current.items()
+               if wanted.get(key, nobody) != now]
     _write(conn, group_id=group_id, changes=changes)
     return len(changes)
 

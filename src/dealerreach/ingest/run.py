@@ -265,7 +265,7 @@ class _Run:
                                       "store: a bare rooftop record was created"))
 
     def _create_bare_vehicles(self, batch: list[Record], *, columns: tuple[str, ...]) -> None:
-        vins = {rec.values[c] for rec in batch for c in columns if rec.values.get(c)}
+        vins = {str(rec.values[c]) for rec in batch for c in columns if rec.values.get(c)}
         store = self.stores["vehicles.csv"]
         missing = sorted(vins - {k[0] for k in store.existing_keys((v,) for v in vins)})
         store.insert([_bare_row(schema.vehicles, group_id=self.group_id, vin=v)
