@@ -22,7 +22,7 @@ import uvicorn
 
 from dealerreach.web.app import create_app
 
-from .helpers import BAD_BIRTH_DATE, BAD_ROW, CUSTOMERS
+from .helpers import BAD_BIRTH_DATE, BAD_ROW, CUSTOMERS, canonical_files, run_import
 
 pytestmark = pytest.mark.browser
 
@@ -117,6 +117,17 @@ def visit(browser: Any, served: str) -> Iterator[Visit]:
 
 def _text(visit: Visit, selector: str) -> str:
     return " ".join((visit.page.locator(selector).text_content() or "").split())
+
+
+def test_home_lists_the_groups_and_links_to_each(visit, imported, engine, folder):
+    assert run_import(engine, folder("second", canonical_files()), group_id="g2").import_id
+    visit.open("/")
+    assert visit.page.locator("tbody tr").count() == 2
+    visit.check("groups")
+    visit.page.click('a:has-text("g2")')
+    visit.page.wait_for_url("**/groups/g2")
+    assert _text(visit, '[data-count="customers"] dd') == f"{CUSTOMERS:,}"
+    visit.check("group-g2")
 
 
 def test_group_page_shows_the_numbers_of_a_real_import(visit, imported):

@@ -72,6 +72,8 @@ customers = sa.Table(
     sa.Column("household_id", sa.Text()),
     sa.Index(None, "group_id", "email"),
     sa.Index(None, "group_id", "person_id"),
+    sa.Index(None, "group_id", "household_id"),
+    sa.Index(None, "group_id", "rooftop_id"),
 )
 
 #: Every version of a customer's address, contact data and consent.
@@ -97,11 +99,13 @@ customer_versions = sa.Table(
 vehicles = sa.Table("vehicles", metadata, *_record_columns(VEHICLES),
                     sa.Column("is_bare", sa.Boolean(), nullable=False, default=False))
 deals = sa.Table("deals", metadata, *_record_columns(DEALS),
-                 sa.Index(None, "group_id", "vin"))
+                 sa.Index(None, "group_id", "vin"), sa.Index(None, "group_id", "rooftop_id"))
 repair_orders = sa.Table("repair_orders", metadata, *_record_columns(REPAIR_ORDERS),
-                         sa.Index(None, "group_id", "vin"))
+                         sa.Index(None, "group_id", "vin"),
+                         sa.Index(None, "group_id", "rooftop_id"))
 ro_lines = sa.Table("ro_lines", metadata, *_record_columns(RO_LINES))
-leads = sa.Table("leads", metadata, *_record_columns(LEADS))
+leads = sa.Table("leads", metadata, *_record_columns(LEADS),
+                 sa.Index(None, "group_id", "rooftop_id"))
 valuations = sa.Table(
     "valuations", metadata,
     sa.Column("valuation_key", sa.Text(), primary_key=True),

@@ -51,11 +51,11 @@ def groups(conn: Conn) -> list[overview.Group]:
 def group(conn: Conn, group_id: str) -> schemas.GroupOverview:
     """A group's record counts and its rooftops with their own counts."""
     found = _group(conn, group_id)
+    counts, rooftops = overview.group_overview(conn, group_id=group_id)
     return schemas.GroupOverview(
         group_id=found.group_id, name=found.name, created_at=found.created_at,
-        counts=schemas.GroupCounts(**overview.group_counts(conn, group_id=group_id)),
-        rooftops=[schemas.Rooftop.model_validate(r)
-                  for r in overview.list_rooftops(conn, group_id=group_id)],
+        counts=schemas.GroupCounts(**counts),
+        rooftops=[schemas.Rooftop.model_validate(r) for r in rooftops],
     )
 
 

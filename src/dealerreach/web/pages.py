@@ -36,13 +36,10 @@ def _group(conn: Conn, group_id: str) -> overview.Group:
 
 @router.get("/groups/{group_id}", name="group_page", response_class=HTMLResponse)
 def group_page(request: Request, conn: Conn, group_id: str) -> Response:
-    return render(
-        request, "group.html",
-        group=_group(conn, group_id),
-        counts=overview.group_counts(conn, group_id=group_id),
-        rooftops=overview.list_rooftops(conn, group_id=group_id),
-        imports=overview.list_imports(conn, group_id=group_id),
-    )
+    group = _group(conn, group_id)
+    counts, rooftops = overview.group_overview(conn, group_id=group_id)
+    return render(request, "group.html", group=group, counts=counts, rooftops=rooftops,
+                  imports=overview.list_imports(conn, group_id=group_id))
 
 
 def _import_of(conn: Conn, group: overview.Group, import_id: str) -> overview.ImportRun:
