@@ -235,10 +235,17 @@ CLEANERS: dict[Kind, Callable[[str, Column, CellContext], object]] = {
 }
 
 
+_ASCII_PUNCTUATION = {i: None for i in range(128) if unicodedata.category(chr(i)).startswith("P")}
+
+
 def identity_key(text: str | None) -> str | None:
     """A name or street for matching: case-folded, punctuation removed, spaces collapsed."""
     if not text:
         return None
-    kept = "".join(ch for ch in text.casefold() if not unicodedata.category(ch).startswith("P"))
+    folded = text.casefold()
+    if folded.isascii():
+        kept = folded.translate(_ASCII_PUNCTUATION)
+    else:
+        kept = "".join(ch for ch in folded if not unicodedata.category(ch).startswith("P"))
     key = _SPACES.sub(" ", kept).strip()
     return key or None

@@ -296,7 +296,7 @@ class _Run:
             if spec.name == "customers.csv":
                 versions.extend(_version(before, row, import_id=self.report.import_id,
                                          now=self.now))
-        store.insert([_full_row(table, r) for r in inserts.values()])
+        store.insert(list(inserts.values()))
         store.update(list(updates.values()), columns=_compared(table))
         if versions:
             self.conn.execute(schema.customer_versions.insert(), versions)
@@ -348,15 +348,9 @@ def _compared(table: sa.Table) -> list[str]:
 _DERIVED = ("person_id", "household_id")
 
 
-def _full_row(table: sa.Table, row: dict) -> dict:
-    full = {c.name: row.get(c.name) for c in table.c}
-    if "is_bare" in full and full["is_bare"] is None:
-        full["is_bare"] = False
-    return full
-
-
 def _bare_row(table: sa.Table, **values: Any) -> dict:
-    return _full_row(table, {**values, "is_bare": True})
+    """A record known only from a reference (columns left out are unknown)."""
+    return {**values, "is_bare": True}
 
 
 def _derive_identity_keys(row: dict) -> None:

@@ -97,7 +97,7 @@ class TableStore:
 
 def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """Bulk insert with PostgreSQL COPY (column names from the schema, values as fields)."""
-    names = list(rows[0])
+    names = [c.name for c in table.c]
     json_cols = {c.name for c in table.c if isinstance(c.type, sa.JSON)}
     quoted = ", ".join(f'"{n}"' for n in names)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -112,15 +112,22 @@ def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) 
 def executemany_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """Bulk insert through the driver's executemany, values converted by the column
     types' own bind processors (what SQLAlchemy would do, without its per-row work)."""
-    names = list(rows[0])
-    dialect = conn.dialect
-    processors = [table.c[n].type._cached_bind_processor(dialect) for n in names]
-    quoted = ", ".join(f'"{n}"' for n in names)
-    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
-    conn.exec_driver_sql(sql, [
-        tuple(v if p is None or v is None else p(v)
-              for v, p in zip((row.get(n) for n in names), processors, strict=True))
-        for row in rows])
+    names = [c.name for c in table.c]
+    plain = [n for n in names if table.c[n].type._cached_bind_processor(conn.dialect) is None]
+    converted = [(n, table.c[n].type._cached_bind_processor(conn.dialect)) for n in names
+                 if n not in plain]
+    order = plain + [n for n, _ in converted]
+    quoted = ", ".join(f'"{n}"' for n in order)
+    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(order))})'
+    params = []
+    for row in rows:
+        get = row.get
+        values = [get(n) for n in plain]
+        for n, process in converted:
+            v = get(n)
+            values.append(None if v is None else process(v))  # type: ignore[misc]
+        params.append(tuple(values))
+    conn.exec_driver_sql(sql, params)  # type: ignore[arg-type]
 
 
 def _copy_value(value: Any, is_json: bool) -> Any:
