@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -27,6 +28,7 @@ imports_app = typer.Typer(help="The import history: what each import read and di
 console = Console()
 err = Console(stderr=True)
 SHOWN = 20
+WARNINGS_SHOWN = 3
 
 
 def import_command(
@@ -114,15 +116,20 @@ def _print_report(report: ImportReport, rejects: Path | None) -> None:
 
 def _print_issues(report: ImportReport) -> None:
     rejected = [i for i in report.issues if i.severity == "rejected"]
-    warnings = [i for i in report.issues if i.severity == "warning"]
-    for title, items, total in (("Rejected", rejected, report.rejected),
-                                ("Warning", warnings, report.warnings)):
-        for issue in items[:SHOWN]:
-            console.print(f"[{'red' if title == 'Rejected' else 'yellow'}]{title}[/] "
-                          f"{issue.line()}", highlight=False)
-        if total > SHOWN:
-            console.print(f"… and {total - SHOWN:,} more ({title.lower()}); "
-                          "see `dealerreach imports show ID`.")
+    for issue in rejected[:SHOWN]:
+        console.print(f"[red]Rejected[/] {issue.line()}", highlight=False)
+    if report.rejected > SHOWN:
+        console.print(f"… and {report.rejected - SHOWN:,} more rejected rows.")
+    if report.warnings:
+        kinds = Counter((i.file, i.column or "") for i in report.issues
+                        if i.severity == "warning")
+        summary = ", ".join(f"{file} {column}: {n:,}" for (file, column), n
+                            in kinds.most_common(6))
+        console.print(f"[yellow]Warnings[/] (kept, cleaned or left unknown): {summary}"
+                      + (" (among the first shown)" if report.warnings > len(report.issues)
+                         else ""), highlight=False)
+        for issue in [i for i in report.issues if i.severity == "warning"][:WARNINGS_SHOWN]:
+            console.print(f"  {issue.line()}", highlight=False)
 
 
 @imports_app.command("list")

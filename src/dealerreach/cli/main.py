@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from dealerreach.cli import demo
 from dealerreach.cli import imports as imports_cli
 from dealerreach.cli.context import GroupOption, open_engine, settings
 from dealerreach.storage import engine as store_engine
@@ -26,12 +27,7 @@ app.add_typer(imports_cli.imports_app, name="imports")
 console = Console()
 
 
-try:  # TEMPORARY until the demo command lands
-    from dealerreach.cli import demo
-
-    app.add_typer(demo.app, name="demo")
-except ImportError:
-    pass
+app.add_typer(demo.app, name="demo")
 
 
 @app.command()
