@@ -14,14 +14,14 @@ PRICE_YEAR = 2025
 PRICE_DRIFT = 0.03
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Trim:
     name: str
     msrp: int
     fuel_type: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Model:
     make: str
     model: str

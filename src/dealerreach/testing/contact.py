@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from functools import lru_cache
 
-from dealerreach.testing.sampling import Weighted
+from dealerreach.testing.sampling import Weighted, draw_int
 
 #: how often a value is written badly (bad e-mails are still not empty)
 MESS = {
@@ -25,6 +26,7 @@ _ASCII = str.maketrans({
 })
 
 
+@lru_cache(maxsize=4096)
 def ascii_name(name: str) -> str:
     """Lower-case letters for a mailbox name: ``Jürgen`` -> ``juergen``."""
     folded = unicodedata.normalize("NFKD", name.translate(_ASCII))
@@ -78,7 +80,7 @@ def messy_email(rng: random.Random, email: str) -> str:
 
 def _broken_email(rng: random.Random, email: str) -> str:
     local, _, domain = email.partition("@")
-    kind = rng.randrange(5)
+    kind = draw_int(rng, 0, 5)
     if kind == 0:
         return local + domain
     if kind == 1:

@@ -5,9 +5,17 @@ from __future__ import annotations
 from dealerreach.testing.contact import format_phone, messy_email, messy_name
 from dealerreach.testing.names import NICKNAMES
 from dealerreach.testing.people import (
-    HOUSEHOLD_SHARE, CustomerRecord, Identity, email_for, household_member, new_identity, phone,
-    pick_place, street_address)
-from dealerreach.testing.sampling import Weighted
+    HOUSEHOLD_SHARE,
+    CustomerRecord,
+    Identity,
+    email_for,
+    household_member,
+    new_identity,
+    phone,
+    pick_place,
+    street_address,
+)
+from dealerreach.testing.sampling import Weighted, draw_int
 from dealerreach.testing.state import Context, Store
 
 HOUSEHOLD_MEMORY = 400
@@ -113,7 +121,7 @@ def render(ctx: Context, record: CustomerRecord, *, clean_keys: bool = False) ->
 
 def _postal(ctx: Context, code: str, *, country: str) -> str:
     if country == "US" and ctx.rng.random() < 0.06:
-        return f"{code}-{ctx.rng.randrange(1000, 9999)}"
+        return f"{code}-{draw_int(ctx.rng, 1000, 9999)}"
     return code
 
 
@@ -169,14 +177,14 @@ def _contact(ctx: Context, record: CustomerRecord, row: list[str]) -> None:
 def write_record(ctx: Context, record: CustomerRecord) -> None:
     """The record's row in the folder of its first day, and again on the day it changed."""
     rng, out = ctx.rng, ctx.out
-    created = ctx.days.stamp(record.since, rng.randrange(8 * 3600, 19 * 3600))
+    created = ctx.days.stamp(record.since, draw_int(rng, 8 * 3600, 19 * 3600))
     old = record.since < ctx.today - 400 and rng.random() < 0.04
     record.row[UPDATED_AT] = "" if old else created
     changed, day = record.changed_row, record.change_day
     if changed is None or day is None:
         out.write("customers.csv", record.since, record.row)
         return
-    changed[UPDATED_AT] = ctx.days.stamp(day, rng.randrange(7 * 3600, 21 * 3600))
+    changed[UPDATED_AT] = ctx.days.stamp(day, draw_int(rng, 7 * 3600, 21 * 3600))
     if out.folder_of(day) != out.folder_of(record.since):
         out.write("customers.csv", record.since, record.row)
     out.write("customers.csv", day, changed)

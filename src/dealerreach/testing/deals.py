@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dealerreach.testing.finance import (
-    CONDITIONS, DEAL_TYPES, Terms, lease_terms, loan_terms, protection)
+    CONDITIONS,
+    DEAL_TYPES,
+    Terms,
+    lease_terms,
+    loan_terms,
+    protection,
+)
 from dealerreach.testing.people import CustomerRecord
-from dealerreach.testing.sampling import Weighted, between
-from dealerreach.testing.service import MENUS, Line, write_repair_order
+from dealerreach.testing.sampling import Weighted, between, draw_int
+from dealerreach.testing.service import MENUS, Line, line_plan, write_repair_order
 from dealerreach.testing.state import Context, Store
 from dealerreach.testing.vehicles import CPO_AGES, Vehicle, market_value
 
@@ -18,7 +24,7 @@ REBOOKED_SHARE = 0.5
 #: a replaced car is traded in here (otherwise sold privately) this often
 TRADE_IN_SHARE = 0.75
 #: a first purchase comes with a trade-in the store has never seen this often
-UNKNOWN_TRADE_IN_SHARE = 0.3
+UNKNOWN_TRADE_IN_SHARE = 0.2
 PDI_SHARE = 0.3
 RECON_SHARE = 0.55
 POOL_SHARE = 0.5
@@ -39,9 +45,25 @@ class Ownership:
     kept: bool = True
 
 
+@dataclass(slots=True)
+class Sale:
+    """What a deal is about; the deal row adds the day, the terms and the status."""
+
+    record: CustomerRecord
+    vehicle: Vehicle
+    deal_type: str
+    condition: str
+    price: float
+    trade_in: str = ""
+
+
 def sell(ctx: Context, record: CustomerRecord, *, day: int,
          replaces: Ownership | None) -> Ownership | None:
-    """A deal on ``day``; the ownership it starts (None when no car fits the year)."""
+    """A deal on ``day``; the ownership it starts (None when no car fits the year).
+
+    A few deals are unwound: half of them are rebooked on the same car a few days
+    later (new financing), the others end with the car back on the lot.
+    """
     rng, store = ctx.rng, record.store
     fleet = record.customer_type in ("fleet", "business")
     deal_type = (FLEET_DEAL_TYPES if fleet else DEAL_TYPES).pick(rng)
@@ -56,20 +78,14 @@ def sell(ctx: Context, record: CustomerRecord, *, day: int,
     trade_in = _trade_in(ctx, store, replaces=replaces, day=day, to_pool=rebooked or not unwound)
     price = _price(ctx, vehicle, condition=condition, day=day, metric=store.is_metric,
                    employee=record.customer_type == "employee")
-    terms = _terms(ctx, store, deal_type=deal_type, condition=condition, price=price,
-                   vehicle=vehicle, day=day)
-    _write_deal(ctx, record, vehicle, day=day, deal_type=deal_type, condition=condition,
-                price=price, terms=terms, trade_in=trade_in, unwound=unwound)
-    start = day
+    sale = Sale(record, vehicle, deal_type, condition, price, trade_in)
+    terms = _book(ctx, sale, day=day, unwound=unwound)
     if unwound and not rebooked:
         ctx.pending_pool.append((store, vehicle, day + 1))
         return Ownership(vehicle, record, day, day + 1, deal_type, None, kept=False)
+    start = day + draw_int(rng, 2, 10) if rebooked else day
     if rebooked:
-        start = day + rng.randrange(2, 10)
-        terms = _terms(ctx, store, deal_type=deal_type, condition=condition, price=price,
-                       vehicle=vehicle, day=start)
-        _write_deal(ctx, record, vehicle, day=start, deal_type=deal_type, condition=condition,
-                    price=price, terms=terms, trade_in=trade_in, unwound=False)
+        terms = _book(ctx, sale, day=start, unwound=False)
     maturity = start + int(terms.term * 30.44) if deal_type == "lease" and terms.term else None
     return Ownership(vehicle, record, start, ctx.today + 1, deal_type, maturity)
 
@@ -114,16 +130,18 @@ def _prepare(ctx: Context, store: Store, vehicle: Vehicle, *, condition: str,
         return
     menu = MENUS[store.language]
     if condition == "new" and rng.random() < PDI_SHARE:
-        lines, account, before = [Line(menu.pdi, "I")], store.internal_ids[1], rng.randrange(1, 5)
+        plan = line_plan(ctx, (store.language, "pdi"), lambda: [Line(menu.pdi, "I")])
+        account, before = store.internal_ids[1], draw_int(rng, 1, 5)
     elif condition != "new" and rng.random() < RECON_SHARE:
-        lines = [Line(menu.recon.pick(rng), "I") for _ in range(1 + (rng.random() < 0.4))]
-        account, before = store.internal_ids[0], rng.randrange(2, 20)
+        plan = line_plan(ctx, (store.language, "recon"), lambda: [
+            Line(menu.recon.pick(rng), "I") for _ in range(1 + (rng.random() < 0.4))])
+        account, before = store.internal_ids[0], draw_int(rng, 2, 20)
     else:
         return
     if vehicle.written:  # a trade-in from the pool: on the lot for a week at least
         before = min(before, 6)
     write_repair_order(ctx, store=store, customer_id=account, vehicle=vehicle,
-                       day=day - before, department="service", lines=lines)
+                       day=day - before, department="service", plan=plan)
 
 
 def _trade_in(ctx: Context, store: Store, *, replaces: Ownership | None, day: int,
@@ -138,7 +156,10 @@ def _trade_in(ctx: Context, store: Store, *, replaces: Ownership | None, day: in
         traded = not turned_in and rng.random() < TRADE_IN_SHARE
         if (turned_in or traded) and to_pool:
             ctx.pending_pool.append((store, replaces.vehicle, day))
-        return replaces.vehicle.vin if traded else ""
+        if not traded:
+            return ""
+        replaces.vehicle.seen(day)
+        return replaces.vehicle.vin
     if rng.random() >= UNKNOWN_TRADE_IN_SHARE:
         return ""
     car = ctx.vehicles.used_car(country=store.country, day=day, metric=store.is_metric)
@@ -161,37 +182,38 @@ def _price(ctx: Context, vehicle: Vehicle, *, condition: str, day: int, metric: 
     return round(value * markup, -2) - (10.0 if rng.random() < 0.5 else 0.0)
 
 
-def _terms(ctx: Context, store: Store, *, deal_type: str, condition: str, price: float,
-           vehicle: Vehicle, day: int) -> Terms:
-    if deal_type == "finance":
-        return loan_terms(ctx.rng, price=price, condition=condition, day=day,
+def _terms(ctx: Context, sale: Sale, *, day: int) -> Terms:
+    store = sale.record.store
+    if sale.deal_type == "finance":
+        return loan_terms(ctx.rng, price=sale.price, condition=sale.condition, day=day,
                           country=store.country)
-    if deal_type == "lease":
-        return lease_terms(ctx.rng, price=price, msrp=vehicle.msrp, day=day,
+    if sale.deal_type == "lease":
+        return lease_terms(ctx.rng, price=sale.price, msrp=sale.vehicle.msrp, day=day,
                            metric=store.is_metric)
     return Terms()
 
 
-def _write_deal(ctx: Context, record: CustomerRecord, vehicle: Vehicle, *, day: int,
-                deal_type: str, condition: str, price: float, terms: Terms, trade_in: str,
-                unwound: bool) -> None:
-    rng, days, store = ctx.rng, ctx.days, record.store
-    contract, plan = protection(rng, condition=condition, deal_type=deal_type,
+def _book(ctx: Context, sale: Sale, *, day: int, unwound: bool) -> Terms:
+    """Write the deal row; its terms are returned (a lease's term decides its maturity)."""
+    rng, days, store, vehicle = ctx.rng, ctx.days, sale.record.store, sale.vehicle
+    terms = _terms(ctx, sale, day=day)
+    contract, plan = protection(rng, condition=sale.condition, deal_type=sale.deal_type,
                                 metric=store.is_metric)
     vehicle.seen(day)
-    record.seen(day)
+    sale.record.seen(day)
     ctx.out.write("deals.csv", day, [
-        store.new_deal_id(), store.rooftop_id, record.customer_id,
-        vehicle.vin.lower() if rng.random() < 0.01 else vehicle.vin, days.date(day), deal_type,
-        condition if rng.random() > 0.03 else "", f"{price:.2f}",
+        store.new_deal_id(), store.rooftop_id, sale.record.customer_id,
+        vehicle.vin.lower() if rng.random() < 0.01 else vehicle.vin, days.date(day),
+        sale.deal_type, sale.condition if rng.random() > 0.03 else "", f"{sale.price:.2f}",
         _amount(terms.amount_financed), _amount(terms.apr),
         _number(terms.term), days.date(terms.first_payment) if terms.first_payment else "",
         _amount(terms.payment), _amount(terms.residual), _number(terms.annual_distance),
-        str(vehicle.odometer(day)) if rng.random() > 0.04 else "", trade_in,
+        str(vehicle.odometer(day)) if rng.random() > 0.04 else "", sale.trade_in,
         _number(contract and contract[0]), _number(contract and contract[1]),
         _number(plan and plan[0]), _number(plan and plan[1]),
         store.staff.on_duty(rng, role="sales", day=day) if rng.random() > 0.05 else "",
         "unwound" if unwound else ("" if rng.random() < 0.2 else "booked")])
+    return terms
 
 
 def _amount(value: float | None) -> str:

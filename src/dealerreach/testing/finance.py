@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from dealerreach.testing.sampling import Weighted, between
+from dealerreach.testing.sampling import Weighted, between, draw_int
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ MAINTENANCE_PLAN_SHARE = {"new": 0.12, "used": 0.03, "cpo": 0.08}
 MAINTENANCE_PLANS = Weighted((((24, 24_000), 40), ((36, 36_000), 40), ((48, 45_000), 20)))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Terms:
     amount_financed: float | None = None
     apr: float | None = None
@@ -84,19 +84,20 @@ def loan_terms(rng: random.Random, *, price: float, condition: str, day: int,
     low, high = TAX_AND_FEES[country]
     down = price * rng.random() * rng.random() * 0.4
     amount = round(max(price * (1 + between(rng, low, high)) - down, price * 0.3), 2)
-    return Terms(amount, apr, term, day + rng.randrange(28, 46),
+    return Terms(amount, apr, term, day + draw_int(rng, 28, 46),
                  loan_payment(amount, apr=apr, months=term))
 
 
 def lease_terms(rng: random.Random, *, price: float, msrp: float, day: int,
                 metric: bool) -> Terms:
+    """A lease; the residual is a share of list price (of the price paid, for a used car)."""
     tier = CREDIT_TIERS.pick(rng)
     apr = round(between(rng, tier.apr_low, tier.apr_high) * LEASE_RATE_FACTOR, 2)
     term = LEASE_TERMS.pick(rng)
-    residual = round(msrp * between(rng, *RESIDUALS[term]), 2)
+    residual = round(min(msrp, price) * between(rng, *RESIDUALS[term]), 2)
     cap_cost = round(price - rng.random() * 2_500, 2)
     payment = lease_payment(cap_cost=cap_cost, residual=residual, apr=apr, months=term)
-    return Terms(cap_cost, apr, term, day + rng.randrange(28, 40), payment, residual,
+    return Terms(cap_cost, apr, term, day + draw_int(rng, 28, 40), payment, residual,
                  LEASE_DISTANCES[metric].pick(rng))
 
 

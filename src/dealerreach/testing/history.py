@@ -6,15 +6,28 @@ from dataclasses import dataclass
 
 from dealerreach.testing.deals import Ownership, sell
 from dealerreach.testing.leads import (
-    LINKED_SHARE, SHOPPING_LEADS, SOLD_LEAD_SHARE, interest_in, lead_contact, write_lead)
+    LINKED_SHARE,
+    SHOPPING_LEADS,
+    SOLD_LEAD_SHARE,
+    interest_in,
+    lead_contact,
+    write_lead,
+)
 from dealerreach.testing.people import CustomerRecord
-from dealerreach.testing.sampling import Weighted, open_day
+from dealerreach.testing.sampling import Weighted, draw_int, open_day
 from dealerreach.testing.service import (
-    MENUS, Line, is_under_warranty, service_lines, write_repair_order)
+    MENUS,
+    Line,
+    line_plan,
+    service_lines,
+    warranty_end,
+    write_repair_order,
+)
 from dealerreach.testing.state import Context
+from dealerreach.testing.vehicles import Vehicle
 
 VEHICLE_COUNTS = {
-    "individual": Weighted(((1, 64), (2, 26), (3, 7), (4, 3))),
+    "individual": Weighted(((1, 68), (2, 24), (3, 6), (4, 2))),
     "employee": Weighted(((1, 50), (2, 35), (3, 15))),
     "business": Weighted(((1, 40), (2, 30), (3, 20), (4, 10))),
     "fleet": Weighted(((3, 20), (4, 25), (6, 25), (8, 20), (12, 10))),
@@ -26,9 +39,9 @@ REPLACE_SHARE = 0.6
 #: of a person with records at two stores, the share of activity at the second store
 SECOND_STORE_SHARE = 0.3
 #: days between two visits of a car: the car's own typical gap is drawn from this range
-VISIT_GAP = {"fleet": (60, 150), "other": (110, 300)}
+VISIT_GAP = {"fleet": (75, 180), "other": (150, 400)}
 #: keeps coming back until the car leaves (otherwise stops at some point: lapsed, lost)
-LOYAL_SHARE = 0.5
+LOYAL_SHARE = 0.45
 DEPARTMENTS = Weighted((("service", 91.5), ("body", 3.5), ("parts", 5)))
 
 
@@ -40,9 +53,10 @@ class Person:
     customer_type: str
 
     def record_for(self, ctx: Context, *, usual: CustomerRecord) -> CustomerRecord:
+        """Usually ``usual``; now and then the person's record at the other store."""
         if len(self.records) == 1 or ctx.rng.random() >= SECOND_STORE_SHARE:
             return usual
-        return self.records[1] if usual is self.records[0] else self.records[0]
+        return self.records[self.records[0] is usual]
 
 
 def live(ctx: Context, person: Person) -> None:
@@ -65,7 +79,7 @@ def acquire(ctx: Context, person: Person) -> list[Ownership]:
         day = open_day(day, last=today)
         home = person.records[0]
         record = home if n == 0 else person.record_for(ctx, usual=home)
-        current = [o for o in owned if o.kept and o.end > day]
+        current = [o for o in owned if o.kept and o.start < day < o.end]
         replaces = (current[-1] if current and person.customer_type != "fleet"
                     and rng.random() < REPLACE_SHARE else None)
         ownership = _next_car(ctx, record, day=day, replaces=replaces)
@@ -100,12 +114,27 @@ def bought_elsewhere(ctx: Context, record: CustomerRecord, *, day: int) -> Owner
 
 
 def visit(ctx: Context, person: Person, ownership: Ownership) -> None:
-    """The car's visits while the person has it; a car bought elsewhere visits at least once."""
+    """The car's visits while the person has it; a car bought elsewhere visits at least once.
+
+    A person with records at two stores takes the car to the other one now and then.
+    """
     if not ownership.kept:
         return
+    vehicle, usual, records = ownership.vehicle, ownership.record, person.records
+    other = None if len(records) == 1 else records[records[0] is usual]
+    warranty_until = warranty_end(vehicle, metric=usual.store.is_metric)
+    recall_from = (vehicle.in_service or ownership.start) + 180
+    rng = ctx.rng
+    for day in visit_days(ctx, ownership, fleet=person.customer_type == "fleet"):
+        record = usual if other is None or rng.random() >= SECOND_STORE_SHARE else other
+        _repair_order(ctx, record, vehicle, day, day < warranty_until, day > recall_from)
+
+
+def visit_days(ctx: Context, ownership: Ownership, *, fleet: bool) -> list[int]:
+    """Open days of the car's visits: a gap of its own, loyal to the end or not."""
     rng, today = ctx.rng, ctx.today
     end = min(ownership.end, today + 1)
-    low, high = VISIT_GAP["fleet" if person.customer_type == "fleet" else "other"]
+    low, high = VISIT_GAP["fleet" if fleet else "other"]
     gap = low + (high - low) * rng.random()
     stop = end if rng.random() < LOYAL_SHARE else ownership.start + int(
         rng.random() * (end - ownership.start))
@@ -113,31 +142,34 @@ def visit(ctx: Context, person: Person, ownership: Ownership) -> None:
     if not ownership.deal_type:  # known here only because it came in for service
         day = ownership.start + int(rng.random() * min(gap, end - ownership.start - 1))
         stop = max(stop, day + 1)
+    found = []
     while day < stop:
         on = open_day(day, last=today)
         if on >= end:
             break
-        record = person.record_for(ctx, usual=ownership.record)
-        _repair_order(ctx, record, ownership, day=on)
+        found.append(on)
         day += int(gap * (0.5 + rng.random()))
+    return found
 
 
-def _repair_order(ctx: Context, record: CustomerRecord, ownership: Ownership, *,
-                  day: int) -> None:
-    rng, store, vehicle = ctx.rng, record.store, ownership.vehicle
+def _repair_order(ctx: Context, record: CustomerRecord, vehicle: Vehicle, day: int,
+                  warranty: bool, recall: bool) -> None:
+    # positional arguments: this runs some six times per customer
+    rng, store = ctx.rng, record.store
     menu = MENUS[store.language]
     department = DEPARTMENTS.pick(rng)
     if department == "service":
-        lines = service_lines(
-            rng, menu, month=ctx.days.month(day),
-            warranty=is_under_warranty(vehicle, day=day, metric=store.is_metric),
-            old_enough_for_recall=ctx.days.year(day) - vehicle.year >= 1)
+        month = ctx.days.month(day)
+        plan = line_plan(ctx, (store.language, month, warranty, recall), lambda: service_lines(
+            rng, menu, month=month, warranty=warranty, old_enough_for_recall=recall))
     else:
-        lines = [Line(menu.groups[department].pick(rng), "C")
-                 for _ in range(1 + (rng.random() < 0.3))]
+        group = menu.groups[department]
+        plan = line_plan(ctx, (store.language, department), lambda: [
+            Line(group.pick(rng), "C") for _ in range(1 + (rng.random() < 0.3))])
     write_repair_order(ctx, store=store, customer_id=record.customer_id, vehicle=vehicle,
-                       day=day, department=department, lines=lines)
-    record.seen(day)
+                       day=day, department=department, plan=plan)
+    if day < record.since:
+        record.since = day
 
 
 def send_leads(ctx: Context, person: Person, owned: list[Ownership]) -> None:
@@ -145,7 +177,7 @@ def send_leads(ctx: Context, person: Person, owned: list[Ownership]) -> None:
     rng = ctx.rng
     for ownership in owned:
         if ownership.deal_type and rng.random() < SOLD_LEAD_SHARE:
-            before = 0 if rng.random() < 0.15 else rng.randrange(1, 30)
+            before = 0 if rng.random() < 0.15 else draw_int(rng, 1, 30)
             _lead(ctx, ownership.record, day=max(ownership.start - before, ctx.start),
                   sold_day=ownership.start, interest=ownership.vehicle.label())
     first = min(min(r.since for r in person.records), ctx.today)

@@ -105,11 +105,11 @@ US_STREET_NAMES = _words(
     "Sycamore Laurel Juniper Poplar Spruce Cypress Hawthorn Orchard Summit Canyon Creek "
     "Heritage Liberty Independence Colonial Meadowbrook Fairway Brookside Glen Stonegate"
 )
-US_STREET_SUFFIXES = _words(
+US_STREET_SUFFIXES = (
     "St", "Ave", "Rd", "Dr", "Ln", "Ct", "Blvd", "Way", "Pl", "Cir", "Trl", "Pkwy")
 US_UNITS = ("Apt {n}", "Apt {n}B", "Unit {n}", "#{n}", "Suite {n}00")
 
-DE_STREETS = _words(
+DE_STREETS = (
     "Hauptstraße", "Bahnhofstraße", "Schulstraße", "Gartenstraße", "Dorfstraße",
     "Bergstraße", "Lindenstraße", "Kirchstraße", "Waldstraße", "Ringstraße", "Goethestraße",
     "Schillerstraße", "Mozartstraße", "Friedrichstraße", "Am Markt", "Rosenweg", "Birkenweg",
@@ -118,7 +118,7 @@ DE_STREETS = _words(
     "Ehrenfeldgürtel", "Subbelrather Straße", "Berrenrather Straße", "Am Weiher",
     "Im Klapperhof", "Von-Werth-Straße", "Sülzgürtel", "Gleueler Straße", "Rhöndorfer Straße",
 )
-DE_UNITS = ("{n}. OG", "c/o {last}", "Hinterhaus", "Whg. {n}")
+DE_UNITS = ("{n}. OG", "Hinterhaus", "Whg. {n}", "Erdgeschoss links")
 
 US_MAIL_DOMAINS = (
     ("gmail.example", 40), ("yahoo.example", 14), ("outlook.example", 10),
@@ -131,21 +131,21 @@ DE_MAIL_DOMAINS = (
     ("posteo.example", 3), ("icloud.example", 4),
 )
 
-US_TRADES = _words(
+US_TRADES = (
     "Plumbing", "Landscaping", "Roofing", "Electric", "Construction", "Dental Group",
     "Realty", "HVAC", "Logistics", "Catering", "Pest Control", "Flooring", "Auto Glass",
 )
 US_COMPANY_FORMS = ("LLC", "Inc.", "Co.", "& Sons", "Services LLC", "")
-DE_TRADES = _words(
+DE_TRADES = (
     "Bau", "Elektro", "Sanitär", "Dachdeckerei", "Malerbetrieb", "Gartenbau", "Pflegedienst",
     "Immobilien", "Logistik", "Catering", "Zahnarztpraxis", "Fliesen",
 )
 DE_COMPANY_FORMS = ("GmbH", "GmbH & Co. KG", "e.K.", "KG", "& Partner", "UG")
-FLEETS_US = _words(
+FLEETS_US = (
     "City of {city} Public Works", "{city} Unified School District", "{last} Rental Cars",
     "{city} Courier Services", "{last} Property Management",
 )
-FLEETS_DE = _words(
+FLEETS_DE = (
     "Stadtwerke {city}", "{last} Autovermietung", "Kurierdienst {city}",
     "{last} Hausverwaltung", "Pflegedienst {city}",
 )

@@ -35,7 +35,7 @@ def _range(text: str) -> tuple[int, int]:
 def _row(line: str, *, group: str) -> Operation:
     code, description, labor, parts, weight, flags = (
         [cell.strip() for cell in line.split("|")] + [""])[:6]
-    months = ()
+    months: tuple[int, ...] = ()
     for flag in flags.split():
         if flag.startswith("m"):
             months = tuple(int(m) for m in flag[1:].split(","))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dealerreach.testing import names as N
-from dealerreach.testing.contact import EmailBook, PhoneBook, ascii_name
+from dealerreach.testing.contact import ascii_name
 from dealerreach.testing.places import FARAWAY_PREFIXES, Place
 from dealerreach.testing.sampling import Weighted
 from dealerreach.testing.state import Context, Store
@@ -75,12 +75,12 @@ def pick_place(ctx: Context, store: Store, *, inside: bool | None = None) -> Pla
 
 
 def street_address(ctx: Context, *, country: str) -> tuple[str, str]:
-    """A street line and, sometimes, a second line (apartment, c/o)."""
+    """A street line and, sometimes, a second line (apartment, floor)."""
     rng = ctx.rng
     n = int(rng.random() * 98) + 1
     if country == "DE":
         letter = "a" if rng.random() < 0.06 else ""
-        unit = N.DE_UNITS[n % 4].format(n=n % 5 + 1, last="") if rng.random() < 0.08 else ""
+        unit = N.DE_UNITS[n % 4].format(n=n % 5 + 1) if rng.random() < 0.08 else ""
         return f"{_DE_STREETS.pick(rng)} {n * 3 % 180 + 1}{letter}", unit.strip()
     number = int(100 + rng.random() * rng.random() * 19_900)
     street = f"{number} {_US_STREETS.pick(rng)} {_US_SUFFIXES.pick(rng)}"
@@ -88,17 +88,17 @@ def street_address(ctx: Context, *, country: str) -> tuple[str, str]:
     return street, unit
 
 
-def phone(ctx: Context, store: Store, *, book: PhoneBook | None = None) -> str:
+def phone(ctx: Context, store: Store) -> str:
     """National digits of a fictional number: mostly local, some from far away."""
     local = ctx.rng.random() < 0.78
     prefixes = store.template.phone_prefixes if local else FARAWAY_PREFIXES[store.country]
-    return (book or ctx.phones).number(prefixes, country=store.country)
+    return ctx.phones.number(prefixes, country=store.country)
 
 
-def email_for(ctx: Context, *, first: str, last: str, country: str,
-              book: EmailBook | None = None) -> str:
-    return (book or ctx.emails).address(ctx.rng, first=first, last=last,
-                                        serial=ctx.new_serial(), domains=_DOMAINS[country])
+def email_for(ctx: Context, *, first: str, last: str, country: str) -> str:
+    """An address nobody else has (under a reserved .example domain)."""
+    return ctx.emails.address(ctx.rng, first=first, last=last, serial=ctx.new_serial(),
+                              domains=_DOMAINS[country])
 
 
 def new_identity(ctx: Context, store: Store, *, customer_type: str) -> Identity:
@@ -122,9 +122,10 @@ def new_identity(ctx: Context, store: Store, *, customer_type: str) -> Identity:
 def _company_identity(ctx: Context, store: Store, *, first: str, last: str, company: str,
                       street: str, place: Place) -> Identity:
     rng = ctx.rng
-    domain = ascii_name(company)[:18] + ".example"
-    email = f"{ascii_name(first)}.{ascii_name(last)}{ctx.new_serial()}@{domain}"
+    domain = ascii_name(" ".join(company.split()[:2])) + ".example"
     contact = rng.random() < 0.6
+    mailbox = f"{ascii_name(first)}.{ascii_name(last)}" if contact else "info"
+    email = f"{mailbox}{ctx.new_serial()}@{domain}"
     return Identity(first if contact else "", last if contact else "", company,
                     email if rng.random() < 0.8 else "", phone(ctx, store),
                     phone(ctx, store) if rng.random() < 0.5 else "", street,
@@ -157,3 +158,13 @@ def household_member(ctx: Context, store: Store, *, of: Identity) -> Identity:
     return Identity(first, last, "", email if rng.random() < 0.85 else "",
                     phone(ctx, store) if rng.random() < 0.85 else "", of.home,
                     of.street, of.unit, of.place, birth, store.country)
+
+
+def prospect_identity(ctx: Context, store: Store) -> Identity:
+    """Someone who sends a lead and never buys: a name, an e-mail, a phone."""
+    rng, country = ctx.rng, store.country
+    first, last = _FIRST[country].pick(rng), _LAST[country].pick(rng)
+    email = email_for(ctx, first=first, last=last, country=country) if rng.random() < 0.9 else ""
+    number = phone(ctx, store) if rng.random() < 0.75 else ""
+    return Identity(first, last, "", email, number, "", "", "", store.template.places[0], None,
+                    country)

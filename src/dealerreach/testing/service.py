@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dealerreach.testing.operations import BY_LANGUAGE, Operation
+from dealerreach.testing.output import encode
 from dealerreach.testing.sampling import Weighted, money
 from dealerreach.testing.state import Context, Store
 from dealerreach.testing.vehicles import Vehicle
@@ -25,6 +27,9 @@ WARRANTY = {"BMW": (4, 50_000), "Mercedes-Benz": (4, 50_000), "Audi": (4, 50_000
             "Volkswagen": (4, 50_000), "Tesla": (4, 50_000), "Hyundai": (5, 60_000),
             "Kia": (5, 60_000)}
 ODOMETER_BLANK = 0.04
+#: line plans made per kind before plans are reused
+PLAN_VARIETY = 400
+LINE_NUMBERS = [f"{n}," for n in range(40)]
 ODOMETER_TYPO = 0.003
 
 
@@ -55,11 +60,16 @@ class Line:
     declined: bool = False
 
 
-def is_under_warranty(vehicle: Vehicle, *, day: int, metric: bool) -> bool:
+def warranty_end(vehicle: Vehicle, *, metric: bool) -> int:
+    """The day the basic warranty runs out, by time or by distance (whichever is first)."""
     years, miles = WARRANTY.get(vehicle.model.make, (3, 36_000))
-    start = vehicle.in_service or day
+    by_time = (vehicle.in_service or vehicle.odo_day) + years * 365
     limit = miles * 1.6 if metric else miles
-    return day - start < years * 365 and vehicle.odometer(day) < limit
+    if vehicle.odo >= limit:
+        return min(by_time, vehicle.odo_day)
+    if vehicle.rate <= 0:
+        return by_time
+    return min(by_time, vehicle.odo_day + int((limit - vehicle.odo) / vehicle.rate))
 
 
 def service_lines(rng: random.Random, menu: ServiceMenu, *, month: int,
@@ -83,40 +93,73 @@ def service_lines(rng: random.Random, menu: ServiceMenu, *, month: int,
     return lines
 
 
-def write_repair_order(ctx: Context, *, store: Store, customer_id: str, vehicle: Vehicle,
-                       day: int, department: str, lines: list[Line]) -> None:
-    """An RO row with its lines; totals add up the lines that were done."""
-    rng, out, days = ctx.rng, ctx.out, ctx.days
-    number = store.new_ro_number()
-    rooftop = store.rooftop_id
+@dataclass(slots=True)
+class LinePlan:
+    """An RO's lines ready to write (every cell after line_no, as CSV) and its totals."""
+
+    tails: tuple[str, ...]
+    totals: tuple[str, str, str]
+
+
+def plan_lines(rng: random.Random, lines: list[Line]) -> LinePlan:
+    """Amounts for each line; totals add up the lines that were done, by labor type."""
     totals = {"C": 0.0, "W": 0.0, "I": 0.0}
-    for n, line in enumerate(lines, start=1):
+    tails = []
+    for line in lines:
         labor, parts = money(rng, line.op.labor), money(rng, line.op.parts)
         if not line.declined:
             totals[line.labor_type] += labor + parts
-        out.write("ro_lines.csv", day, [
-            number, rooftop, str(n), line.op.code if rng.random() > 0.03 else "",
-            line.op.description, line.labor_type, f"{labor:.2f}", f"{parts:.2f}",
-            _flag(rng, line.declined), _flag(rng, line.op.group == "recall")])
-    stay = (BODY_DAYS if department == "body" else SERVICE_DAYS).pick(rng)
-    closed = day + stay
-    vehicle.seen(day)
-    row = [number, rooftop, customer_id, _vin_text(rng, vehicle.vin), days.date(day),
-           days.date(closed) if closed <= ctx.today else "", _odometer(rng, vehicle, day),
+        tails.append(encode([line.op.code if rng.random() > 0.03 else "", line.op.description,
+                             line.labor_type, f"{labor:.2f}", f"{parts:.2f}",
+                             _flag(rng, line.declined), _flag(rng, line.op.group == "recall")]))
+    return LinePlan(tuple(tails), (f"{totals['C']:.2f}", f"{totals['W']:.2f}",
+                                   f"{totals['I']:.2f}"))
+
+
+def line_plan(ctx: Context, key: tuple, make: Callable[[], list[Line]]) -> LinePlan:
+    """A plan of ``key``'s kind: new until the kind has ``PLAN_VARIETY``, then a reused one.
+
+    Reuse keeps generation fast; with hundreds of plans per kind (month, warranty,
+    department, language) the repetition looks like a store's menu prices.
+    """
+    plans = ctx.plans.get(key)
+    if plans is None:
+        plans = ctx.plans[key] = []
+    if len(plans) < PLAN_VARIETY:
+        plan = plan_lines(ctx.rng, make())
+        plans.append(plan)
+        return plan
+    return plans[int(ctx.rng.random() * PLAN_VARIETY)]
+
+
+def write_repair_order(ctx: Context, *, store: Store, customer_id: str, vehicle: Vehicle,
+                       day: int, department: str, plan: LinePlan) -> None:
+    """An RO row with its lines; one closed after the as-of date has no close date yet."""
+    rng, out, dates, first = ctx.rng, ctx.out, ctx.days.dates, ctx.days.first
+    number = store.new_ro_number()
+    rooftop = store.rooftop_id
+    prefix = f"{number},{rooftop},"
+    out.write_encoded("ro_lines.csv", day, [prefix + LINE_NUMBERS[n] + tail
+                                            for n, tail in enumerate(plan.tails, start=1)])
+    closed = day + (BODY_DAYS if department == "body" else SERVICE_DAYS).pick(rng)
+    if day < vehicle.first_day:
+        vehicle.first_day = day
+    customer_pay, warranty, internal = plan.totals
+    row = [number, rooftop, customer_id,
+           vehicle.vin.lower() if rng.random() < 0.01 else vehicle.vin, dates[day - first],
+           dates[closed - first] if closed <= ctx.today else "", _odometer(rng, vehicle, day),
            store.staff.on_duty(rng, role="advisor", day=day) if rng.random() > 0.06 else "",
-           f"{totals['C']:.2f}", f"{totals['W']:.2f}", f"{totals['I']:.2f}", department]
-    later = [(5, closed)] if closed <= ctx.today else []
-    out.write_growing("repair_orders.csv", row, day=day, later=later)
+           customer_pay, warranty, internal, department]
+    if closed <= out.cutoff or closed > ctx.today:
+        out.write("repair_orders.csv", day, row)
+    else:
+        out.write_growing("repair_orders.csv", row, day=day, later=[(5, closed)])
 
 
 def _flag(rng: random.Random, value: bool) -> str:
     if value:
         return "yes"
     return "" if rng.random() < 0.08 else "no"
-
-
-def _vin_text(rng: random.Random, vin: str) -> str:
-    return vin.lower() if rng.random() < 0.01 else vin
 
 
 def _odometer(rng: random.Random, vehicle: Vehicle, day: int) -> str:

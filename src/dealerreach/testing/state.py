@@ -12,7 +12,7 @@ from dealerreach.testing.contact import EmailBook, PhoneBook
 from dealerreach.testing.names import DE_FIRST_NAMES, DE_LAST_NAMES, US_FIRST_NAMES, US_LAST_NAMES
 from dealerreach.testing.output import GroupOutput
 from dealerreach.testing.places import StoreTemplate
-from dealerreach.testing.sampling import DayText, Weighted
+from dealerreach.testing.sampling import DayText, Weighted, draw_int
 from dealerreach.testing.vehicles import VehicleFactory
 
 #: staff a store employs over ten years: (role, people, of whom stay the whole time)
@@ -34,20 +34,20 @@ class Staff:
         first = Weighted.ranked(DE_FIRST_NAMES if country == "DE" else US_FIRST_NAMES)
         last = Weighted.ranked(DE_LAST_NAMES if country == "DE" else US_LAST_NAMES)
         months = (last_day - first_day) // 30 + 1
-        self._by_month: dict[str, list[list[str]]] = {}
+        self._rotas: dict[str, list[list[str]]] = {}
         for role, people, veterans in STAFFING:
             rota: list[list[str]] = [[] for _ in range(months)]
             for n in range(people):
                 name = f"{first.pick(rng)} {last.pick(rng)}"
-                start = 0 if n < veterans else rng.randrange(-24, months)
-                stay = months if n < veterans else rng.randrange(12, 72)
+                start = 0 if n < veterans else draw_int(rng, -24, months)
+                stay = months if n < veterans else draw_int(rng, 12, 72)
                 for m in range(max(start, 0), min(start + stay, months)):
                     rota[m].append(name)
-            self._by_month[role] = [names or rota[0] for names in rota]
+            self._rotas[role] = [names or rota[0] for names in rota]
 
     def on_duty(self, rng: random.Random, *, role: str, day: int) -> str:
-        rota = self._by_month[role]
-        names = rota[min(max((day - self.first_day) // 30, 0), len(rota) - 1)]
+        """Someone working that job in the month of ``day`` (a day within the staff's years)."""
+        names = self._rotas[role][(day - self.first_day) // 30]
         return names[int(rng.random() * len(names))]
 
 
@@ -69,18 +69,14 @@ class Store:
     pool: list = field(default_factory=list)
     #: identities of recent customers, for household members to join (bounded)
     households: list = field(default_factory=list)
+    country: str = field(init=False)
+    is_metric: bool = field(init=False)
+    language: str = field(init=False)
 
-    @property
-    def country(self) -> str:
-        return self.template.country
-
-    @property
-    def is_metric(self) -> bool:
-        return self.template.distance_unit == "km"
-
-    @property
-    def language(self) -> str:
-        return "de" if self.country == "DE" else "en"
+    def __post_init__(self) -> None:
+        self.country = self.template.country
+        self.is_metric = self.template.distance_unit == "km"
+        self.language = "de" if self.country == "DE" else "en"
 
     def new_customer_id(self, *, avoid: str = "") -> str:
         number = str(self.next_customer)
@@ -110,6 +106,8 @@ class Context:
     vehicles: VehicleFactory
     phones: PhoneBook = field(default_factory=PhoneBook)
     emails: EmailBook = field(default_factory=EmailBook)
+    #: RO line plans by kind (see service.line_plan)
+    plans: dict = field(default_factory=dict)
     #: cars that leave a customer now and wait for resale: (store, vehicle, day)
     pending_pool: list = field(default_factory=list)
     next_lead: int = 700_001

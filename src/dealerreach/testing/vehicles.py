@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dealerreach.testing.catalog import (
-    MAKE_SHARE, MODELS, PLANTS, PRICE_DRIFT, PRICE_YEAR, TRIM_WEIGHTS, Model, Trim)
-from dealerreach.testing.sampling import DayText, Weighted
+    MAKE_SHARE,
+    MODELS,
+    PLANTS,
+    PRICE_DRIFT,
+    PRICE_YEAR,
+    TRIM_WEIGHTS,
+    Model,
+    Trim,
+)
+from dealerreach.testing.sampling import DayText, Weighted, draw_int
 from dealerreach.testing.vins import VIN_LETTERS, SerialBook, build_vin
 
 #: distance a car covers in a year, by the store's unit: (typical low, typical high)
@@ -16,6 +25,8 @@ YEARLY_DISTANCE = {False: (7_000, 18_000), True: (9_000, 26_000)}
 USED_AGES = Weighted(((1, 10), (2, 18), (3, 20), (4, 16), (5, 12), (6, 9), (7, 7), (8, 5),
                      (9, 3), (11, 2), (13, 1)))
 CPO_AGES = Weighted(((1, 30), (2, 30), (3, 22), (4, 12), (5, 6)))
+#: every three-character filler for the vehicle descriptor (model codes have 2-3 characters)
+FILLERS = [a + b + c for a in VIN_LETTERS for b in VIN_LETTERS for c in VIN_LETTERS]
 
 
 @dataclass(slots=True, eq=False)
@@ -52,8 +63,10 @@ class Vehicle:
         return f"{self.year} {self.model.make} {self.model.model} {self.trim.name}"
 
 
+@lru_cache(maxsize=8192)
 def list_price(trim: Trim, year: int) -> int:
-    return round(trim.msrp * (1 - PRICE_DRIFT) ** (PRICE_YEAR - year), -1)
+    """The trim's list price in a model year (``PRICE_DRIFT`` a year from ``PRICE_YEAR``)."""
+    return int(round(trim.msrp * (1 - PRICE_DRIFT) ** (PRICE_YEAR - year), -1))
 
 
 def kept_share(years: float) -> float:
@@ -99,7 +112,7 @@ class VehicleFactory:
         rng = self.rng
         trim = self._trims[model].pick(rng)
         wmi = model.wmis[int(rng.random() * len(model.wmis))]
-        filler = "".join(VIN_LETTERS[int(rng.random() * 33)] for _ in range(5 - len(model.code)))
+        filler = FILLERS[int(rng.random() * len(FILLERS))][:5 - len(model.code)]
         plants = PLANTS[model.make]
         vin = build_vin(wmi=wmi, descriptor=model.code + filler, year=year,
                         plant=plants[int(rng.random() * len(plants))],
@@ -124,7 +137,7 @@ class VehicleFactory:
         if market is None:
             return None
         car = self.build(market.pick(self.rng), year=year, day=day,
-                         km=float(self.rng.randrange(3, 40)), metric=metric)
+                         km=float(draw_int(self.rng, 3, 40)), metric=metric)
         car.in_service = day
         return car
 

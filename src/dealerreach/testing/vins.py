@@ -6,6 +6,8 @@ A VIN is WMI (3) + vehicle descriptor (5) + check digit (position 9) + model yea
 
 from __future__ import annotations
 
+from operator import mul
+
 #: characters a VIN may hold, and the value each counts for in the check digit
 TRANSLITERATION: dict[str, int] = {
     **{str(d): d for d in range(10)},
@@ -18,14 +20,16 @@ WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 #: the model-year character repeats every 30 years; 1980 and 2010 are both "A"
 YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
 VIN_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+CHECK_CHARACTERS = "0123456789X"
 SERIAL_SPACE = 1_000_000
 
 
 def check_digit(vin: str) -> str:
     """The check digit of a 17-character VIN (its position 9 is not read)."""
-    total = sum(TRANSLITERATION[ch] * w for ch, w in zip(vin.upper(), WEIGHTS, strict=True))
-    remainder = total % 11
-    return "X" if remainder == 10 else str(remainder)
+    if len(vin) != 17:
+        raise ValueError(f"a VIN has 17 characters, not {len(vin)}: {vin!r}")
+    total = sum(map(mul, map(TRANSLITERATION.__getitem__, vin.upper()), WEIGHTS))
+    return CHECK_CHARACTERS[total % 11]
 
 
 def year_code(year: int) -> str:
@@ -66,5 +70,5 @@ class SerialBook:
         if n >= SERIAL_SPACE:
             raise OverflowError(f"more than {SERIAL_SPACE:,} VINs for {wmi} {year}")
         self._issued[key] = n + 1
-        offset = sum(map(ord, wmi)) * 7_919 + year
+        offset = (ord(wmi[0]) + ord(wmi[1]) * 3 + ord(wmi[2]) * 7) * 7_919 + year * 104_729
         return (offset + n * self.STRIDE) % SERIAL_SPACE
