@@ -598,3 +598,22 @@ def test_files_do_not_depend_on_the_process_hash_seed(tmp_path):
     for path in first:
         assert path.read_bytes() == (tmp_path / "2" / path.relative_to(tmp_path / "1")
                                      ).read_bytes(), path.name
+
+
+def test_a_rerun_replaces_the_delta_folders_of_an_earlier_run(tmp_path):
+    generate_group(out_dir=tmp_path, rooftops=1, customers=100, seed=1, as_of=AS_OF, deltas=2)
+    later = AS_OF + timedelta(days=1)
+    summary = generate_group(out_dir=tmp_path, rooftops=1, customers=100, seed=1, as_of=later,
+                             deltas=2)
+    assert sorted(p.name for p in tmp_path.glob("delta-*")) == [
+        f.name for f in summary.folders[1:]] == ["delta-2025-06-15", "delta-2025-06-16"]
+
+
+def test_demo_generate_refuses_a_folder_with_delta_folders_it_did_not_write(tmp_path):
+    (tmp_path / "delta-2025-06-01").mkdir()
+    (tmp_path / "delta-2025-06-01" / "notes.txt").write_text("mine")
+    result = CliRunner().invoke(demo.app, ["generate", "--out", str(tmp_path),
+                                           "--customers", "50", "--as-of", "2025-06-15"])
+    assert result.exit_code == 2
+    assert "delta-2025-06-01" in result.output
+    assert (tmp_path / "delta-2025-06-01" / "notes.txt").exists()

@@ -38,8 +38,8 @@ def _as_of(text: str | None) -> date:
 def generate(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the CSV files to.",
                                       file_okay=False)],
-    rooftops: Annotated[int, typer.Option(min=1, help="Stores in the group (3 or more: "
-                                                      "the last one is German).")] = 3,
+    rooftops: Annotated[int, typer.Option(min=1, help="Rooftops (stores) in the group; of 3 "
+                                                      "or more, the last one is German.")] = 3,
     customers: Annotated[int, typer.Option(min=1, help="Customer records in all.")] = 20_000,
     seed: Annotated[int, typer.Option(help="Same seed, same files.")] = 42,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
@@ -57,11 +57,15 @@ def generate(
     day = _as_of(as_of)
     columns = (TextColumn("customers"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=err, disable=not err.is_terminal) as bar:
-        task = bar.add_task("customers", total=customers)
-        summary = generate_group(out_dir=out, rooftops=rooftops, customers=customers,
-                                 seed=seed, as_of=day, deltas=deltas,
-                                 progress=lambda done: bar.update(task, completed=done))
+    try:
+        with Progress(*columns, console=err, disable=not err.is_terminal) as bar:
+            task = bar.add_task("customers", total=customers)
+            summary = generate_group(out_dir=out, rooftops=rooftops, customers=customers,
+                                     seed=seed, as_of=day, deltas=deltas,
+                                     progress=lambda done: bar.update(task, completed=done))
+    except ValueError as exc:  # arguments the generator refuses, e.g. a folder in use
+        err.print(f"[red]{exc}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
     _print_summary(summary, as_of=day)
 
 

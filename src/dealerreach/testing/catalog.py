@@ -1,6 +1,6 @@
 """Makes, models and trims the demo group sells and services, as data.
 
-List prices are those of a current model year in the store's currency; older model
+List prices are those of a current model year in the rooftop's currency; older model
 years are priced down by ``PRICE_DRIFT`` a year. WMIs are real manufacturer
 identifiers of the make (several per make: plants and body classes differ).
 """

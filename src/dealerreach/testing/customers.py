@@ -1,4 +1,4 @@
-"""Customer records: opening one, the same person at a second store, changes, the row."""
+"""Customer records: opening one, the same person at a second rooftop, changes, the row."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from dealerreach.testing.people import (
     street_address,
 )
 from dealerreach.testing.sampling import Weighted, draw_int
-from dealerreach.testing.state import Context, Store
+from dealerreach.testing.state import Context, Rooftop
 
 HOUSEHOLD_MEMORY = 400
 CONSENT = {
@@ -30,7 +30,7 @@ CONSENT = {
 DO_NOT_CONTACT = Weighted((("no", 90), ("yes", 1.5), ("", 8.5)))
 DECEASED = Weighted((("no", 88), ("yes", 0.3), ("", 11.7)))
 LOYALTY = Weighted((("", 55), ("bronze", 20), ("silver", 14), ("gold", 8), ("platinum", 3)))
-#: how the same person is recognisable at a second store
+#: how the same person is recognisable at a second rooftop
 TWIN_KEYS = Weighted((("email", 40), ("phone", 30), ("address", 30)))
 #: what changes when a customer record changes, and how often
 CHANGES = Weighted((("move", 45), ("consent", 35), ("contact", 20)))
@@ -42,19 +42,19 @@ ADDRESS_CELLS = slice(9, 15)
 EMAIL, MOBILE, EMAIL_CONSENT, SMS_CONSENT, DO_NOT_CONTACT_CELL, UPDATED_AT = 6, 7, 16, 17, 19, 22
 
 
-def open_record(ctx: Context, store: Store, *, customer_type: str,
+def open_record(ctx: Context, rooftop: Rooftop, *, customer_type: str,
                 identity: Identity | None = None, avoid_id: str = "") -> CustomerRecord:
-    """A new customer record at ``store`` (a new person unless ``identity`` is given)."""
+    """A new customer record at ``rooftop`` (a new person unless ``identity`` is given)."""
     if identity is None:
-        identity = _someone(ctx, store, customer_type=customer_type)
-    return CustomerRecord(store, store.new_customer_id(avoid=avoid_id), customer_type, identity)
+        identity = _someone(ctx, rooftop, customer_type=customer_type)
+    return CustomerRecord(rooftop, rooftop.new_customer_id(avoid=avoid_id), customer_type, identity)
 
 
-def _someone(ctx: Context, store: Store, *, customer_type: str) -> Identity:
-    homes = store.households
+def _someone(ctx: Context, rooftop: Rooftop, *, customer_type: str) -> Identity:
+    homes = rooftop.households
     if customer_type == "individual" and homes and ctx.rng.random() < HOUSEHOLD_SHARE:
-        return household_member(ctx, store, of=homes[int(ctx.rng.random() * len(homes))])
-    identity = new_identity(ctx, store, customer_type=customer_type)
+        return household_member(ctx, rooftop, of=homes[int(ctx.rng.random() * len(homes))])
+    identity = new_identity(ctx, rooftop, customer_type=customer_type)
     if customer_type == "individual":
         if len(homes) < HOUSEHOLD_MEMORY:
             homes.append(identity)
@@ -63,55 +63,55 @@ def _someone(ctx: Context, store: Store, *, customer_type: str) -> Identity:
     return identity
 
 
-def twin_identity(ctx: Context, of: Identity, *, store: Store) -> Identity:
-    """The same person as another store wrote them down: one matching key, kept clean."""
+def twin_identity(ctx: Context, of: Identity, *, rooftop: Rooftop) -> Identity:
+    """The same person as another rooftop wrote them down: one matching key, kept clean."""
     rng = ctx.rng
     key = TWIN_KEYS.pick(rng)
     if key == "email" and of.email:
         first = NICKNAMES.get(of.first, of.first) if rng.random() < 0.5 else of.first
-        street, unit = street_address(ctx, country=store.country)
+        street, unit = street_address(ctx, country=rooftop.country)
         moved = rng.random() < 0.5
         return Identity(first, of.last, "", of.email, "", "", street if moved else of.street,
-                        unit if moved else of.unit, pick_place(ctx, store) if moved else of.place,
+                        unit if moved else of.unit, pick_place(ctx, rooftop) if moved else of.place,
                         of.birth, of.country)
     if key == "phone" and of.mobile:
         email = email_for(ctx, first=of.first, last=of.last, country=of.country)
         return Identity(of.first, of.last, "", email if rng.random() < 0.4 else "", of.mobile,
                         "", of.street, of.unit, of.place, None, of.country)
-    street = of.street + ("." if store.country == "US" and rng.random() < 0.4 else "")
-    mobile = phone(ctx, store) if rng.random() < 0.3 else ""
+    street = of.street + ("." if rooftop.country == "US" and rng.random() < 0.4 else "")
+    mobile = phone(ctx, rooftop) if rng.random() < 0.3 else ""
     return Identity(of.first, of.last, "", "", mobile, of.home, street, of.unit, of.place,
                     of.birth, of.country)
 
 
-def internal_record(ctx: Context, store: Store, *, department: str) -> CustomerRecord:
+def internal_record(ctx: Context, rooftop: Rooftop, *, department: str) -> CustomerRecord:
     """The dealership's own account (reconditioning, new-car preparation)."""
-    t = store.template
+    t = rooftop.template
     place = next(p for p in t.places if p.postal_code == t.postal_code)
-    identity = Identity("", "", f"{store.name} {department}", "", "", "", t.address_line1,
+    identity = Identity("", "", f"{rooftop.name} {department}", "", "", "", t.address_line1,
                         "", place, None, t.country)
-    return CustomerRecord(store, store.new_customer_id(), "internal", identity)
+    return CustomerRecord(rooftop, rooftop.new_customer_id(), "internal", identity)
 
 
 def render(ctx: Context, record: CustomerRecord, *, clean_keys: bool = False) -> list[str]:
     """The record's customers.csv row (``updated_at`` still empty)."""
-    rng, i, store = ctx.rng, record.identity, record.store
-    email_consent, sms_consent, mail_consent = CONSENT[store.template.consent_regime]
+    rng, i, rooftop = ctx.rng, record.identity, record.rooftop
+    email_consent, sms_consent, mail_consent = CONSENT[rooftop.template.consent_regime]
     internal = record.customer_type == "internal"
     email = i.email.upper() if clean_keys and rng.random() < 0.1 else i.email
     return [
-        record.customer_id, store.rooftop_id,
+        record.customer_id, rooftop.rooftop_id,
         "" if record.customer_type == "individual" and rng.random() < 0.15
         else record.customer_type,
         messy_name(rng, i.first) if i.first else "", messy_name(rng, i.last) if i.last else "",
         i.company,
         (email if clean_keys else messy_email(rng, email)) if email else "",
-        format_phone(rng, i.mobile, country=store.country) if i.mobile else "",
-        format_phone(rng, i.home, country=store.country) if i.home else "",
+        format_phone(rng, i.mobile, country=rooftop.country) if i.mobile else "",
+        format_phone(rng, i.home, country=rooftop.country) if i.home else "",
         i.street.upper() if rng.random() < 0.04 else i.street, i.unit,
         i.place.city, i.place.region if rng.random() < 0.95 else "",
-        _postal(ctx, i.place.postal_code, country=store.country),
-        store.country if rng.random() < 0.9 else "",
+        _postal(ctx, i.place.postal_code, country=rooftop.country),
+        rooftop.country if rng.random() < 0.9 else "",
         ctx.days.date(i.birth) if i.birth else "",
         "" if internal else email_consent.pick(rng), "" if internal else sms_consent.pick(rng),
         "" if internal else mail_consent.pick(rng), "" if internal else DO_NOT_CONTACT.pick(rng),
@@ -148,12 +148,12 @@ def plan_change(ctx: Context, record: CustomerRecord) -> None:
 
 
 def _move(ctx: Context, record: CustomerRecord, row: list[str]) -> None:
-    store = record.store
-    street, unit = street_address(ctx, country=store.country)
+    rooftop = record.rooftop
+    street, unit = street_address(ctx, country=rooftop.country)
     was_inside = record.identity.place.inside
-    place = pick_place(ctx, store, inside=True if not was_inside else None)
+    place = pick_place(ctx, rooftop, inside=True if not was_inside else None)
     row[ADDRESS_CELLS] = [street, unit, place.city, place.region, place.postal_code,
-                          store.country]
+                          rooftop.country]
 
 
 def _consent(ctx: Context, row: list[str]) -> None:
@@ -167,11 +167,11 @@ def _consent(ctx: Context, row: list[str]) -> None:
 
 
 def _contact(ctx: Context, record: CustomerRecord, row: list[str]) -> None:
-    i, store = record.identity, record.store
+    i, rooftop = record.identity, record.rooftop
     if ctx.rng.random() < 0.5 and i.first:
-        row[EMAIL] = email_for(ctx, first=i.first, last=i.last, country=store.country)
+        row[EMAIL] = email_for(ctx, first=i.first, last=i.last, country=rooftop.country)
     else:
-        row[MOBILE] = format_phone(ctx.rng, phone(ctx, store), country=store.country)
+        row[MOBILE] = format_phone(ctx.rng, phone(ctx, rooftop), country=rooftop.country)
 
 
 def write_record(ctx: Context, record: CustomerRecord) -> None:

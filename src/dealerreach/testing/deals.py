@@ -15,7 +15,7 @@ from dealerreach.testing.finance import (
 from dealerreach.testing.people import CustomerRecord
 from dealerreach.testing.sampling import Weighted, between, draw_int
 from dealerreach.testing.service import MENUS, Line, line_plan, write_repair_order
-from dealerreach.testing.state import Context, Store
+from dealerreach.testing.state import Context, Rooftop
 from dealerreach.testing.vehicles import CPO_AGES, Vehicle, market_value
 
 UNWOUND_SHARE = 0.015
@@ -23,7 +23,7 @@ UNWOUND_SHARE = 0.015
 REBOOKED_SHARE = 0.5
 #: a replaced car is traded in here (otherwise sold privately) this often
 TRADE_IN_SHARE = 0.75
-#: a first purchase comes with a trade-in the store has never seen this often
+#: a first purchase comes with a trade-in the rooftop has never seen this often
 UNKNOWN_TRADE_IN_SHARE = 0.2
 PDI_SHARE = 0.3
 RECON_SHARE = 0.55
@@ -64,24 +64,24 @@ def sell(ctx: Context, record: CustomerRecord, *, day: int,
     A few deals are unwound: half of them are rebooked on the same car a few days
     later (new financing), the others end with the car back on the lot.
     """
-    rng, store = ctx.rng, record.store
+    rng, rooftop = ctx.rng, record.rooftop
     fleet = record.customer_type in ("fleet", "business")
     deal_type = (FLEET_DEAL_TYPES if fleet else DEAL_TYPES).pick(rng)
     condition = CONDITIONS[deal_type].pick(rng)
-    vehicle = _stock(ctx, store, condition=condition, day=day)
+    vehicle = _stock(ctx, rooftop, condition=condition, day=day)
     if vehicle is None:
         return None
-    _prepare(ctx, store, vehicle, condition=condition, day=day)
+    _prepare(ctx, rooftop, vehicle, condition=condition, day=day)
     unwound = rng.random() < UNWOUND_SHARE
     rebooked = unwound and rng.random() < REBOOKED_SHARE and day + 10 <= ctx.today
     # a car that goes back leaves the customer with the car they meant to trade in
-    trade_in = _trade_in(ctx, store, replaces=replaces, day=day, to_pool=rebooked or not unwound)
-    price = _price(ctx, vehicle, condition=condition, day=day, metric=store.is_metric,
+    trade_in = _trade_in(ctx, rooftop, replaces=replaces, day=day, to_pool=rebooked or not unwound)
+    price = _price(ctx, vehicle, condition=condition, day=day, metric=rooftop.is_metric,
                    employee=record.customer_type == "employee")
     sale = Sale(record, vehicle, deal_type, condition, price, trade_in)
     terms = _book(ctx, sale, day=day, unwound=unwound)
     if unwound and not rebooked:
-        ctx.pending_pool.append((store, vehicle, day + 1))
+        ctx.pending_pool.append((rooftop, vehicle, day + 1))
         return Ownership(vehicle, record, day, day + 1, deal_type, None, kept=False)
     start = day + draw_int(rng, 2, 10) if rebooked else day
     if rebooked:
@@ -90,26 +90,26 @@ def sell(ctx: Context, record: CustomerRecord, *, day: int,
     return Ownership(vehicle, record, start, ctx.today + 1, deal_type, maturity)
 
 
-def _stock(ctx: Context, store: Store, *, condition: str, day: int) -> Vehicle | None:
+def _stock(ctx: Context, rooftop: Rooftop, *, condition: str, day: int) -> Vehicle | None:
     """A car for the deal: new from the factory, used from trade-ins or the auction."""
-    vehicles, metric = ctx.vehicles, store.is_metric
-    franchises = store.template.franchises
+    vehicles, metric = ctx.vehicles, rooftop.is_metric
+    franchises = rooftop.template.franchises
     if condition == "new":
-        return vehicles.new_car(country=store.country, makes=franchises, day=day, metric=metric)
+        return vehicles.new_car(country=rooftop.country, makes=franchises, day=day, metric=metric)
     if ctx.rng.random() < POOL_SHARE:
-        car = take_from_pool(ctx, store, day=day, makes=franchises if condition == "cpo" else ())
+        car = take_from_pool(ctx, rooftop, day=day, makes=franchises if condition == "cpo" else ())
         if car is not None:
             return car
     if condition == "cpo":
-        return vehicles.used_car(country=store.country, day=day, metric=metric,
+        return vehicles.used_car(country=rooftop.country, day=day, metric=metric,
                                  makes=franchises, ages=CPO_AGES)
-    return vehicles.used_car(country=store.country, day=day, metric=metric)
+    return vehicles.used_car(country=rooftop.country, day=day, metric=metric)
 
 
-def take_from_pool(ctx: Context, store: Store, *, day: int,
+def take_from_pool(ctx: Context, rooftop: Rooftop, *, day: int,
                    makes: tuple[str, ...]) -> Vehicle | None:
     """A car traded in or returned here at least a week before ``day``, if one fits."""
-    pool, rng = store.pool, ctx.rng
+    pool, rng = rooftop.pool, ctx.rng
     for _ in range(3 if pool else 0):
         at = int(rng.random() * len(pool))
         vehicle, available = pool[at]
@@ -117,34 +117,34 @@ def take_from_pool(ctx: Context, store: Store, *, day: int,
         if available + 7 <= day and (not makes or vehicle.model.make in makes) and not too_old:
             pool[at] = pool[-1]
             pool.pop()
-            vehicle.restart(day=day, rate=ctx.vehicles.yearly_rate(metric=store.is_metric) / 365)
+            vehicle.restart(day=day, rate=ctx.vehicles.yearly_rate(metric=rooftop.is_metric) / 365)
             return vehicle
     return None
 
 
-def _prepare(ctx: Context, store: Store, vehicle: Vehicle, *, condition: str,
+def _prepare(ctx: Context, rooftop: Rooftop, vehicle: Vehicle, *, condition: str,
              day: int) -> None:
-    """The store's own RO on the car before delivery: pre-delivery inspection or recon."""
+    """The rooftop's own RO on the car before delivery: pre-delivery inspection or recon."""
     rng = ctx.rng
-    if store.internal_ids is None:
+    if rooftop.internal_ids is None:
         return
-    menu = MENUS[store.language]
+    menu = MENUS[rooftop.language]
     if condition == "new" and rng.random() < PDI_SHARE:
-        plan = line_plan(ctx, (store.language, "pdi"), lambda: [Line(menu.pdi, "I")])
-        account, before = store.internal_ids[1], draw_int(rng, 1, 5)
+        plan = line_plan(ctx, (rooftop.language, "pdi"), lambda: [Line(menu.pdi, "I")])
+        account, before = rooftop.internal_ids[1], draw_int(rng, 1, 5)
     elif condition != "new" and rng.random() < RECON_SHARE:
-        plan = line_plan(ctx, (store.language, "recon"), lambda: [
+        plan = line_plan(ctx, (rooftop.language, "recon"), lambda: [
             Line(menu.recon.pick(rng), "I") for _ in range(1 + (rng.random() < 0.4))])
-        account, before = store.internal_ids[0], draw_int(rng, 2, 20)
+        account, before = rooftop.internal_ids[0], draw_int(rng, 2, 20)
     else:
         return
     if vehicle.written:  # a trade-in from the pool: on the lot for a week at least
         before = min(before, 6)
-    write_repair_order(ctx, store=store, customer_id=account, vehicle=vehicle,
+    write_repair_order(ctx, rooftop=rooftop, customer_id=account, vehicle=vehicle,
                        day=day - before, department="service", plan=plan)
 
 
-def _trade_in(ctx: Context, store: Store, *, replaces: Ownership | None, day: int,
+def _trade_in(ctx: Context, rooftop: Rooftop, *, replaces: Ownership | None, day: int,
               to_pool: bool) -> str:
     """The VIN traded in on this deal, or empty; a trade-in waits in the pool for resale.
 
@@ -155,19 +155,19 @@ def _trade_in(ctx: Context, store: Store, *, replaces: Ownership | None, day: in
         turned_in = replaces.maturity is not None and replaces.maturity <= day + 90
         traded = not turned_in and rng.random() < TRADE_IN_SHARE
         if (turned_in or traded) and to_pool:
-            ctx.pending_pool.append((store, replaces.vehicle, day))
+            ctx.pending_pool.append((rooftop, replaces.vehicle, day))
         if not traded:
             return ""
         replaces.vehicle.seen(day)
         return replaces.vehicle.vin
     if rng.random() >= UNKNOWN_TRADE_IN_SHARE:
         return ""
-    car = ctx.vehicles.used_car(country=store.country, day=day, metric=store.is_metric)
+    car = ctx.vehicles.used_car(country=rooftop.country, day=day, metric=rooftop.is_metric)
     if car is None:
         return ""
     car.seen(day)
     if to_pool:
-        ctx.pending_pool.append((store, car, day))
+        ctx.pending_pool.append((rooftop, car, day))
     return car.vin
 
 
@@ -183,26 +183,26 @@ def _price(ctx: Context, vehicle: Vehicle, *, condition: str, day: int, metric: 
 
 
 def _terms(ctx: Context, sale: Sale, *, day: int) -> Terms:
-    store = sale.record.store
+    rooftop = sale.record.rooftop
     if sale.deal_type == "finance":
         return loan_terms(ctx.rng, price=sale.price, condition=sale.condition, day=day,
-                          country=store.country)
+                          country=rooftop.country)
     if sale.deal_type == "lease":
         return lease_terms(ctx.rng, price=sale.price, msrp=sale.vehicle.msrp, day=day,
-                           metric=store.is_metric)
+                           metric=rooftop.is_metric)
     return Terms()
 
 
 def _book(ctx: Context, sale: Sale, *, day: int, unwound: bool) -> Terms:
     """Write the deal row; its terms are returned (a lease's term decides its maturity)."""
-    rng, days, store, vehicle = ctx.rng, ctx.days, sale.record.store, sale.vehicle
+    rng, days, rooftop, vehicle = ctx.rng, ctx.days, sale.record.rooftop, sale.vehicle
     terms = _terms(ctx, sale, day=day)
     contract, plan = protection(rng, condition=sale.condition, deal_type=sale.deal_type,
-                                metric=store.is_metric)
+                                metric=rooftop.is_metric)
     vehicle.seen(day)
     sale.record.seen(day)
     ctx.out.write("deals.csv", day, [
-        store.new_deal_id(), store.rooftop_id, sale.record.customer_id,
+        rooftop.new_deal_id(), rooftop.rooftop_id, sale.record.customer_id,
         vehicle.vin.lower() if rng.random() < 0.01 else vehicle.vin, days.date(day),
         sale.deal_type, sale.condition if rng.random() > 0.03 else "", f"{sale.price:.2f}",
         _amount(terms.amount_financed), _amount(terms.apr),
@@ -211,7 +211,7 @@ def _book(ctx: Context, sale: Sale, *, day: int, unwound: bool) -> Terms:
         str(vehicle.odometer(day)) if rng.random() > 0.04 else "", sale.trade_in,
         _number(contract and contract[0]), _number(contract and contract[1]),
         _number(plan and plan[0]), _number(plan and plan[1]),
-        store.staff.on_duty(rng, role="sales", day=day) if rng.random() > 0.05 else "",
+        rooftop.staff.on_duty(rng, role="sales", day=day) if rng.random() > 0.05 else "",
         "unwound" if unwound else ("" if rng.random() < 0.2 else "booked")])
     return terms
 

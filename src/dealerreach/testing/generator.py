@@ -23,18 +23,18 @@ from dealerreach.testing.customers import (
 )
 from dealerreach.testing.history import Person, live
 from dealerreach.testing.leads import PROSPECT_SHARE, interest_in, lead_contact, write_lead
-from dealerreach.testing.output import GroupOutput
+from dealerreach.testing.output import FILE_NAMES, GroupOutput
 from dealerreach.testing.people import CUSTOMER_TYPES, prospect_identity
-from dealerreach.testing.places import GERMAN_STORE, US_STORES, StoreTemplate
+from dealerreach.testing.places import GERMAN_ROOFTOP, US_ROOFTOPS, RooftopTemplate
 from dealerreach.testing.sampling import DayText, Weighted
-from dealerreach.testing.state import LEAD_SOURCES, POOL_LIMIT, Context, Staff, Store
+from dealerreach.testing.state import LEAD_SOURCES, POOL_LIMIT, Context, Rooftop, Staff
 from dealerreach.testing.valuations import ValuationDesk
 from dealerreach.testing.vehicles import VehicleFactory
 
 HISTORY_DAYS = 3_652
-#: a person also has a record at a second store of the same country this often
-SECOND_STORE_SHARE = 0.04
-#: the dealership's own accounts per store (when there are customers enough)
+#: a person also has a record at a second rooftop of the same country this often
+SECOND_ROOFTOP_SHARE = 0.04
+#: the dealership's own accounts per rooftop (when there are customers enough)
 INTERNAL_DEPARTMENTS = {"en": ("Used Vehicle Department", "New Vehicle Department"),
                         "de": ("Gebrauchtwagen", "Neuwagen")}
 PROGRESS_EVERY = 1_000
@@ -54,11 +54,13 @@ def generate_group(*, out_dir: Path, rooftops: int, customers: int, seed: int, a
                    progress: Callable[[int], None] | None = None) -> GenerationSummary:
     """Write a demo dealer group's DMS history up to ``as_of`` into ``out_dir``.
 
-    ``customers`` customer records in all (internal accounts and the second-store
-    records of people known at two stores included). With ``deltas`` = N, ``out_dir``
+    ``customers`` customer records in all (internal accounts and the second-rooftop
+    records of people known at two rooftops included). With ``deltas`` = N, ``out_dir``
     holds the history up to ``as_of`` - N days and N folders ``delta-YYYY-MM-DD`` hold
-    each later day's changes; a customer changed in a delta is written there again.
-    ``progress`` is called with the number of customers written, every thousand or so.
+    each later day's new records, and again, complete, the records that changed that
+    day (a customer who moved, an RO that closed, a lead further down the funnel).
+    Files already in ``out_dir`` are overwritten. ``progress`` is called with the
+    number of customers written, every thousand or so.
     """
     _check(rooftops=rooftops, customers=customers, deltas=deltas)
     _check_folder(Path(out_dir), as_of=as_of, deltas=deltas)
@@ -69,7 +71,7 @@ def generate_group(*, out_dir: Path, rooftops: int, customers: int, seed: int, a
     try:
         ctx = Context(rng, days, out, [], today, today - HISTORY_DAYS,
                       VehicleFactory(rng, days=days))
-        ctx.stores = open_stores(ctx, count=rooftops)
+        ctx.rooftops = open_rooftops(ctx, count=rooftops)
         _write(ctx, customers=customers, seed=seed, progress=progress)
     finally:
         out.close()
@@ -86,13 +88,22 @@ def _check(*, rooftops: int, customers: int, deltas: int) -> None:
 
 
 def _check_folder(out_dir: Path, *, as_of: date, deltas: int) -> None:
-    """Refuse a folder holding delta folders this run would not write (from an earlier run)."""
+    """Remove delta folders of an earlier run that this run will not write again.
+
+    Only folders holding nothing but the generator's CSV files are removed (a rerun,
+    say of ``make demo`` on another day); any other content is refused.
+    """
     ours = {f"delta-{date.fromordinal(as_of.toordinal() - n).isoformat()}"
             for n in range(deltas)}
-    stale = sorted(p.name for p in out_dir.glob("delta-*") if p.is_dir() and p.name not in ours)
-    if stale:
-        raise ValueError(f"{out_dir} holds delta folders of another run ({', '.join(stale)}); "
-                         "write to an empty folder")
+    stale = [p for p in sorted(out_dir.glob("delta-*")) if p.is_dir() and p.name not in ours]
+    for folder in stale:
+        if any(f.name not in FILE_NAMES or not f.is_file() for f in folder.iterdir()):
+            raise ValueError(f"{folder} holds files the generator did not write; "
+                             "write to an empty folder")
+    for folder in stale:
+        for f in folder.iterdir():
+            f.unlink()
+        folder.rmdir()
 
 
 def _write(ctx: Context, *, customers: int, seed: int,
@@ -100,7 +111,7 @@ def _write(ctx: Context, *, customers: int, seed: int,
     valuations = ValuationDesk(seed=seed, days=ctx.days, out=ctx.out)
     write_rooftops(ctx)
     done = write_internal_accounts(ctx, customers=customers)
-    shares = Weighted((store, store.share) for store in ctx.stores)
+    shares = Weighted((rooftop, rooftop.share) for rooftop in ctx.rooftops)
     reported = done
     while done < customers:
         done += write_person(ctx, shares=shares, room=customers - done, valuations=valuations)
@@ -109,63 +120,63 @@ def _write(ctx: Context, *, customers: int, seed: int,
             reported = done
             if progress:
                 progress(done)
-    valuations.value_models(countries={store.country for store in ctx.stores})
+    valuations.value_models(countries={rooftop.country for rooftop in ctx.rooftops})
     if progress:
         progress(done)
 
 
-def store_templates(count: int) -> list[tuple[StoreTemplate, str]]:
-    """(template, name) per rooftop: US stores, the last one German when there are 3+."""
+def rooftop_templates(count: int) -> list[tuple[RooftopTemplate, str]]:
+    """(template, name) per rooftop: US rooftops, the last one German when there are 3+."""
     us_count = count - 1 if count >= 3 else count
     chosen = []
     for n in range(us_count):
-        template = US_STORES[n % len(US_STORES)]
-        cycle = n // len(US_STORES)
+        template = US_ROOFTOPS[n % len(US_ROOFTOPS)]
+        cycle = n // len(US_ROOFTOPS)
         chosen.append((template, template.name + (f" {cycle + 1}" if cycle else "")))
     if count >= 3:
-        chosen.append((GERMAN_STORE, GERMAN_STORE.name))
+        chosen.append((GERMAN_ROOFTOP, GERMAN_ROOFTOP.name))
     return chosen
 
 
-def open_stores(ctx: Context, *, count: int) -> list[Store]:
-    stores = []
-    for n, (template, name) in enumerate(store_templates(count)):
+def open_rooftops(ctx: Context, *, count: int) -> list[Rooftop]:
+    rooftops = []
+    for n, (template, name) in enumerate(rooftop_templates(count)):
         staff = Staff(ctx.rng, country=template.country, first_day=ctx.start - 400,
                       last_day=ctx.today + 400)
-        stores.append(Store(f"R{n + 1}", template, name, staff, max(1.0 - 0.08 * n, 0.5),
+        rooftops.append(Rooftop(f"R{n + 1}", template, name, staff, max(1.0 - 0.08 * n, 0.5),
                             Weighted(LEAD_SOURCES[template.country])))
-    return stores
+    return rooftops
 
 
 def write_rooftops(ctx: Context) -> None:
-    for store in ctx.stores:
-        t = store.template
+    for rooftop in ctx.rooftops:
+        t = rooftop.template
         ctx.out.write("rooftops.csv", ctx.start, [
-            store.rooftop_id, store.name, t.address_line1, t.city, t.region, t.postal_code,
+            rooftop.rooftop_id, rooftop.name, t.address_line1, t.city, t.region, t.postal_code,
             t.country, t.timezone, t.distance_unit,
             "" if t.market_radius else " ".join(t.market_postal_codes),
             str(t.market_radius or ""), t.consent_regime])
 
 
 def write_internal_accounts(ctx: Context, *, customers: int) -> int:
-    """Two accounts of the dealership's own per store, when customers are many enough."""
-    if customers < 50 * len(ctx.stores):
+    """Two accounts of the dealership's own per rooftop, when customers are many enough."""
+    if customers < 50 * len(ctx.rooftops):
         return 0
-    for store in ctx.stores:
-        records = [internal_record(ctx, store, department=department)
-                   for department in INTERNAL_DEPARTMENTS[store.language]]
-        store.internal_ids = (records[0].customer_id, records[1].customer_id)
+    for rooftop in ctx.rooftops:
+        records = [internal_record(ctx, rooftop, department=department)
+                   for department in INTERNAL_DEPARTMENTS[rooftop.language]]
+        rooftop.internal_ids = (records[0].customer_id, records[1].customer_id)
         for record in records:
             record.since = ctx.start - 60
             record.row = render(ctx, record)
             write_record(ctx, record)
-    return 2 * len(ctx.stores)
+    return 2 * len(ctx.rooftops)
 
 
-def write_person(ctx: Context, *, shares: Weighted[Store], room: int,
+def write_person(ctx: Context, *, shares: Weighted[Rooftop], room: int,
                  valuations: ValuationDesk) -> int:
     """One person's whole history; returns the number of customer records written."""
-    person = _new_person(ctx, store=shares.pick(ctx.rng), room=room)
+    person = _new_person(ctx, rooftop=shares.pick(ctx.rng), room=room)
     live(ctx, person)
     twin = len(person.records) > 1
     for n, record in enumerate(person.records):
@@ -173,24 +184,24 @@ def write_person(ctx: Context, *, shares: Weighted[Store], room: int,
         if n == 0:
             plan_change(ctx, record)
         write_record(ctx, record)
-    home = person.records[0].store
+    home = person.records[0].rooftop
     write_vehicles(ctx, metric=home.is_metric, valuations=valuations)
     restock(ctx)
     if ctx.rng.random() < PROSPECT_SHARE:
-        write_prospect(ctx, store=shares.pick(ctx.rng))
+        write_prospect(ctx, rooftop=shares.pick(ctx.rng))
     return len(person.records)
 
 
-def _new_person(ctx: Context, *, store: Store, room: int) -> Person:
+def _new_person(ctx: Context, *, rooftop: Rooftop, room: int) -> Person:
     rng = ctx.rng
     customer_type = CUSTOMER_TYPES.pick(rng)
-    home = open_record(ctx, store, customer_type=customer_type)
+    home = open_record(ctx, rooftop, customer_type=customer_type)
     records = [home]
-    others = [s for s in ctx.stores_in(store.country) if s is not store]
+    others = [s for s in ctx.rooftops_in(rooftop.country) if s is not rooftop]
     if (others and room >= 2 and customer_type in ("individual", "employee")
-            and rng.random() < SECOND_STORE_SHARE):
+            and rng.random() < SECOND_ROOFTOP_SHARE):
         second = others[int(rng.random() * len(others))]
-        identity = twin_identity(ctx, home.identity, store=second)
+        identity = twin_identity(ctx, home.identity, rooftop=second)
         records.append(open_record(ctx, second, customer_type=customer_type,
                                    identity=identity, avoid_id=home.customer_id))
     return Person(records, customer_type)
@@ -217,20 +228,20 @@ def write_vehicles(ctx: Context, *, metric: bool, valuations: ValuationDesk) -> 
 
 
 def restock(ctx: Context) -> None:
-    """Cars traded in or returned join their store's used-car pool, odometer frozen."""
-    for store, vehicle, day in ctx.pending_pool:
+    """Cars traded in or returned join their rooftop's used-car pool, odometer frozen."""
+    for rooftop, vehicle, day in ctx.pending_pool:
         vehicle.restart(day=day, rate=0.0)
-        if len(store.pool) < POOL_LIMIT:
-            store.pool.append((vehicle, day))
+        if len(rooftop.pool) < POOL_LIMIT:
+            rooftop.pool.append((vehicle, day))
         else:
-            store.pool[int(ctx.rng.random() * POOL_LIMIT)] = (vehicle, day)
+            rooftop.pool[int(ctx.rng.random() * POOL_LIMIT)] = (vehicle, day)
     ctx.pending_pool.clear()
 
 
-def write_prospect(ctx: Context, *, store: Store) -> None:
+def write_prospect(ctx: Context, *, rooftop: Rooftop) -> None:
     """A lead from someone who never became a customer."""
     rng = ctx.rng
-    identity = prospect_identity(ctx, store)
+    identity = prospect_identity(ctx, rooftop)
     day = ctx.start + int((ctx.today - ctx.start + 1) * (1 - rng.random() ** 2))
-    write_lead(ctx, store=store, day=day, contact=lead_contact(ctx, identity), customer_id="",
-               interest=interest_in(ctx, store, day=day))
+    write_lead(ctx, rooftop=rooftop, day=day, contact=lead_contact(ctx, identity), customer_id="",
+               interest=interest_in(ctx, rooftop, day=day))

@@ -36,8 +36,8 @@ VEHICLE_COUNTS = {
 BOUGHT_HERE_SHARE = 0.6
 #: a later car replaces the newest car the person still has (otherwise it is one more)
 REPLACE_SHARE = 0.6
-#: of a person with records at two stores, the share of activity at the second store
-SECOND_STORE_SHARE = 0.3
+#: of a person with records at two rooftops, the share of activity at the second rooftop
+SECOND_ROOFTOP_SHARE = 0.3
 #: days between two visits of a car: the car's own typical gap is drawn from this range
 VISIT_GAP = {"fleet": (75, 180), "other": (150, 400)}
 #: keeps coming back until the car leaves (otherwise stops at some point: lapsed, lost)
@@ -47,14 +47,14 @@ DEPARTMENTS = Weighted((("service", 91.5), ("body", 3.5), ("parts", 5)))
 
 @dataclass(slots=True)
 class Person:
-    """A person's customer records: at the home store, maybe one at a second store."""
+    """A person's customer records: at the home rooftop, maybe one at a second rooftop."""
 
     records: list[CustomerRecord]
     customer_type: str
 
     def record_for(self, ctx: Context, *, usual: CustomerRecord) -> CustomerRecord:
-        """Usually ``usual``; now and then the person's record at the other store."""
-        if len(self.records) == 1 or ctx.rng.random() >= SECOND_STORE_SHARE:
+        """Usually ``usual``; now and then the person's record at the other rooftop."""
+        if len(self.records) == 1 or ctx.rng.random() >= SECOND_ROOFTOP_SHARE:
             return usual
         return self.records[self.records[0] is usual]
 
@@ -101,14 +101,14 @@ def _next_car(ctx: Context, record: CustomerRecord, *, day: int,
 
 
 def bought_elsewhere(ctx: Context, record: CustomerRecord, *, day: int) -> Ownership | None:
-    """A car from another dealer or a private seller, mostly of the store's makes."""
-    rng, store, vehicles = ctx.rng, record.store, ctx.vehicles
-    makes = store.template.franchises if rng.random() < 0.8 else ()
+    """A car from another dealer or a private seller, mostly of the rooftop's makes."""
+    rng, rooftop, vehicles = ctx.rng, record.rooftop, ctx.vehicles
+    makes = rooftop.template.franchises if rng.random() < 0.8 else ()
     if rng.random() < 0.45:
-        car = vehicles.new_car(country=store.country, makes=makes, day=day,
-                               metric=store.is_metric)
+        car = vehicles.new_car(country=rooftop.country, makes=makes, day=day,
+                               metric=rooftop.is_metric)
     else:
-        car = vehicles.used_car(country=store.country, day=day, metric=store.is_metric,
+        car = vehicles.used_car(country=rooftop.country, day=day, metric=rooftop.is_metric,
                                 makes=makes)
     return None if car is None else Ownership(car, record, day, ctx.today + 1)
 
@@ -116,17 +116,17 @@ def bought_elsewhere(ctx: Context, record: CustomerRecord, *, day: int) -> Owner
 def visit(ctx: Context, person: Person, ownership: Ownership) -> None:
     """The car's visits while the person has it; a car bought elsewhere visits at least once.
 
-    A person with records at two stores takes the car to the other one now and then.
+    A person with records at two rooftops takes the car to the other one now and then.
     """
     if not ownership.kept:
         return
     vehicle, usual, records = ownership.vehicle, ownership.record, person.records
     other = None if len(records) == 1 else records[records[0] is usual]
-    warranty_until = warranty_end(vehicle, metric=usual.store.is_metric)
+    warranty_until = warranty_end(vehicle, metric=usual.rooftop.is_metric)
     recall_from = (vehicle.in_service or ownership.start) + 180
     rng = ctx.rng
     for day in visit_days(ctx, ownership, fleet=person.customer_type == "fleet"):
-        record = usual if other is None or rng.random() >= SECOND_STORE_SHARE else other
+        record = usual if other is None or rng.random() >= SECOND_ROOFTOP_SHARE else other
         _repair_order(ctx, record, vehicle, day, day < warranty_until, day > recall_from)
 
 
@@ -155,18 +155,18 @@ def visit_days(ctx: Context, ownership: Ownership, *, fleet: bool) -> list[int]:
 def _repair_order(ctx: Context, record: CustomerRecord, vehicle: Vehicle, day: int,
                   warranty: bool, recall: bool) -> None:
     # positional arguments: this runs some six times per customer
-    rng, store = ctx.rng, record.store
-    menu = MENUS[store.language]
+    rng, rooftop = ctx.rng, record.rooftop
+    menu = MENUS[rooftop.language]
     department = DEPARTMENTS.pick(rng)
     if department == "service":
         month = ctx.days.month(day)
-        plan = line_plan(ctx, (store.language, month, warranty, recall), lambda: service_lines(
+        plan = line_plan(ctx, (rooftop.language, month, warranty, recall), lambda: service_lines(
             rng, menu, month=month, warranty=warranty, old_enough_for_recall=recall))
     else:
         group = menu.groups[department]
-        plan = line_plan(ctx, (store.language, department), lambda: [
+        plan = line_plan(ctx, (rooftop.language, department), lambda: [
             Line(group.pick(rng), "C") for _ in range(1 + (rng.random() < 0.3))])
-    write_repair_order(ctx, store=store, customer_id=record.customer_id, vehicle=vehicle,
+    write_repair_order(ctx, rooftop=rooftop, customer_id=record.customer_id, vehicle=vehicle,
                        day=day, department=department, plan=plan)
     if day < record.since:
         record.since = day
@@ -185,11 +185,11 @@ def send_leads(ctx: Context, person: Person, owned: list[Ownership]) -> None:
         record = person.records[int(rng.random() * len(person.records))]
         earliest = max(ctx.start, first - 200)
         day = earliest + int(rng.random() * (ctx.today - earliest + 1))
-        _lead(ctx, record, day=day, interest=interest_in(ctx, record.store, day=day))
+        _lead(ctx, record, day=day, interest=interest_in(ctx, record.rooftop, day=day))
     for record in person.records:
         if record.since > ctx.today:  # a record with nothing yet: it began with a lead
             day = ctx.start + int(rng.random() * (ctx.today - ctx.start + 1))
-            _lead(ctx, record, day=day, interest=interest_in(ctx, record.store, day=day),
+            _lead(ctx, record, day=day, interest=interest_in(ctx, record.rooftop, day=day),
                   linked=True)
 
 
@@ -199,6 +199,6 @@ def _lead(ctx: Context, record: CustomerRecord, *, day: int, interest: str,
         linked = ctx.rng.random() < LINKED_SHARE
     if linked:
         record.seen(day)
-    write_lead(ctx, store=record.store, day=day, contact=lead_contact(ctx, record.identity),
+    write_lead(ctx, rooftop=record.rooftop, day=day, contact=lead_contact(ctx, record.identity),
                customer_id=record.customer_id if linked else "", interest=interest,
                sold_day=sold_day)

@@ -10,7 +10,7 @@ import random
 from dealerreach.testing.contact import format_phone, messy_email, messy_name
 from dealerreach.testing.people import Identity
 from dealerreach.testing.sampling import Weighted, draw_int
-from dealerreach.testing.state import Context, Store
+from dealerreach.testing.state import Context, Rooftop
 
 DAY = 86_400
 #: share of leads that reach each step, given the step before
@@ -24,7 +24,7 @@ LINKED_SHARE = 0.65
 #: per new customer, a lead from someone who never became a customer
 PROSPECT_SHARE = 0.55
 INTERNET_HOURS = (7 * 3600, 23 * 3600)
-STORE_HOURS = (9 * 3600, 19 * 3600 + 1800)
+OPENING_HOURS = (9 * 3600, 19 * 3600 + 1800)
 
 
 def lead_contact(ctx: Context, identity: Identity) -> list[str]:
@@ -41,18 +41,18 @@ def lead_contact(ctx: Context, identity: Identity) -> list[str]:
     return cells
 
 
-def write_lead(ctx: Context, *, store: Store, day: int, contact: list[str], customer_id: str,
+def write_lead(ctx: Context, *, rooftop: Rooftop, day: int, contact: list[str], customer_id: str,
                interest: str, sold_day: int | None = None) -> None:
     """A lead created on ``day`` (for a sale: some days before ``sold_day``)."""
     rng = ctx.rng
-    source = store.lead_sources.pick(rng)
+    source = rooftop.lead_sources.pick(rng)
     in_person = source in ("walk_in", "phone")
-    low, high = STORE_HOURS if in_person else INTERNET_HOURS
+    low, high = OPENING_HOURS if in_person else INTERNET_HOURS
     created = day * DAY + draw_int(rng, low, high)
     steps = (_sold_steps(rng, created=created, sold_day=sold_day, walk_in=source == "walk_in")
              if sold_day is not None else
              _steps(rng, created=created, in_person=in_person, walk_in=source == "walk_in"))
-    _write(ctx, store=store, created=created, source=source, contact=contact,
+    _write(ctx, rooftop=rooftop, created=created, source=source, contact=contact,
            customer_id=customer_id, interest=interest, steps=steps)
 
 
@@ -99,7 +99,7 @@ def _appointment(rng: random.Random, *, after: int, within_days: int = 6) -> int
     return day * DAY + 10 * 3600 + 1800 * draw_int(rng, 0, 17)
 
 
-def _write(ctx: Context, *, store: Store, created: int, source: str, contact: list[str],
+def _write(ctx: Context, *, rooftop: Rooftop, created: int, source: str, contact: list[str],
            customer_id: str, interest: str, steps: list[int | None]) -> None:
     rng, days, today = ctx.rng, ctx.days, ctx.today
     cells, later = [], []
@@ -115,17 +115,17 @@ def _write(ctx: Context, *, store: Store, created: int, source: str, contact: li
     role = "sales" if source == "walk_in" else "bdc"
     day = created // DAY
     ctx.out.write_growing("leads.csv", [
-        ctx.new_lead_id(), store.rooftop_id, days.stamp(day, created % DAY), source,
+        ctx.new_lead_id(), rooftop.rooftop_id, days.stamp(day, created % DAY), source,
         customer_id, *contact,
-        store.staff.on_duty(rng, role=role, day=day) if rng.random() > 0.08 else "",
+        rooftop.staff.on_duty(rng, role=role, day=day) if rng.random() > 0.08 else "",
         *cells, interest if rng.random() > 0.2 else ""], day=day, later=later)
 
 
-def interest_in(ctx: Context, store: Store, *, day: int) -> str:
-    """The car a lead asks about: mostly a current model of the store's makes."""
+def interest_in(ctx: Context, rooftop: Rooftop, *, day: int) -> str:
+    """The car a lead asks about: mostly a current model of the rooftop's makes."""
     year = ctx.days.year(day) + (ctx.rng.random() < 0.3)
-    makes = store.template.franchises if ctx.rng.random() < 0.75 else ()
-    market = ctx.vehicles.models(country=store.country, year=year, makes=makes)
+    makes = rooftop.template.franchises if ctx.rng.random() < 0.75 else ()
+    market = ctx.vehicles.models(country=rooftop.country, year=year, makes=makes)
     if market is None:
         return ""
     model = market.pick(ctx.rng)

@@ -88,7 +88,7 @@ DE_LAST_NAMES = _words(
     "Özdemir Papadopoulos Rossi Kowalski Wiśniewski Ivanov Nguyen"
 )
 
-#: formal first name -> the short form the same person gives at another store
+#: formal first name -> the short form the same person gives at another rooftop
 NICKNAMES = {
     "Robert": "Bob", "William": "Bill", "Elizabeth": "Liz", "Michael": "Mike",
     "James": "Jim", "Katherine": "Kate", "Jennifer": "Jen", "Christopher": "Chris",

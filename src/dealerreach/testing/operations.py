@@ -1,10 +1,10 @@
-"""Service operations (op codes) a store writes on repair order lines, as data.
+"""Service operations (op codes) a rooftop writes on repair order lines, as data.
 
 One set of tables per language, one table per group: ``service`` (everyday lines),
 ``warranty``, ``recall``, ``internal``, ``body``, ``parts``. Each row: op code |
 description | labor range | parts range | weight | flags. Flags: ``d`` = a line customers are
 often advised to do and decline; ``m3,4,10,11`` = only in those months (seasonal).
-Amounts are in the store's currency.
+Amounts are in the rooftop's currency.
 """
 
 from __future__ import annotations

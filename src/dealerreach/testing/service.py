@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from dealerreach.testing.operations import BY_LANGUAGE, Operation
 from dealerreach.testing.output import encode
 from dealerreach.testing.sampling import Weighted, money
-from dealerreach.testing.state import Context, Store
+from dealerreach.testing.state import Context, Rooftop
 from dealerreach.testing.vehicles import Vehicle
 
 #: extra lines on a service RO beyond the first, by weight
@@ -26,11 +26,12 @@ BODY_DAYS = Weighted(((2, 20), (4, 30), (7, 30), (12, 15), (20, 5)))
 WARRANTY = {"BMW": (4, 50_000), "Mercedes-Benz": (4, 50_000), "Audi": (4, 50_000),
             "Volkswagen": (4, 50_000), "Tesla": (4, 50_000), "Hyundai": (5, 60_000),
             "Kia": (5, 60_000)}
+#: an RO without an odometer reading, and one with a digit lost at the keyboard
 ODOMETER_BLANK = 0.04
+ODOMETER_TYPO = 0.003
 #: line plans made per kind before plans are reused
 PLAN_VARIETY = 400
 LINE_NUMBERS = [f"{n}," for n in range(40)]
-ODOMETER_TYPO = 0.003
 
 
 class ServiceMenu:
@@ -120,7 +121,7 @@ def line_plan(ctx: Context, key: tuple, make: Callable[[], list[Line]]) -> LineP
     """A plan of ``key``'s kind: new until the kind has ``PLAN_VARIETY``, then a reused one.
 
     Reuse keeps generation fast; with hundreds of plans per kind (month, warranty,
-    department, language) the repetition looks like a store's menu prices.
+    department, language) the repetition looks like a rooftop's menu prices.
     """
     plans = ctx.plans.get(key)
     if plans is None:
@@ -132,23 +133,23 @@ def line_plan(ctx: Context, key: tuple, make: Callable[[], list[Line]]) -> LineP
     return plans[int(ctx.rng.random() * PLAN_VARIETY)]
 
 
-def write_repair_order(ctx: Context, *, store: Store, customer_id: str, vehicle: Vehicle,
+def write_repair_order(ctx: Context, *, rooftop: Rooftop, customer_id: str, vehicle: Vehicle,
                        day: int, department: str, plan: LinePlan) -> None:
     """An RO row with its lines; one closed after the as-of date has no close date yet."""
     rng, out, dates, first = ctx.rng, ctx.out, ctx.days.dates, ctx.days.first
-    number = store.new_ro_number()
-    rooftop = store.rooftop_id
-    prefix = f"{number},{rooftop},"
+    number = rooftop.new_ro_number()
+    rooftop_id = rooftop.rooftop_id
+    prefix = f"{number},{rooftop_id},"
     out.write_encoded("ro_lines.csv", day, [prefix + LINE_NUMBERS[n] + tail
                                             for n, tail in enumerate(plan.tails, start=1)])
     closed = day + (BODY_DAYS if department == "body" else SERVICE_DAYS).pick(rng)
     if day < vehicle.first_day:
         vehicle.first_day = day
     customer_pay, warranty, internal = plan.totals
-    row = [number, rooftop, customer_id,
+    row = [number, rooftop_id, customer_id,
            vehicle.vin.lower() if rng.random() < 0.01 else vehicle.vin, dates[day - first],
            dates[closed - first] if closed <= ctx.today else "", _odometer(rng, vehicle, day),
-           store.staff.on_duty(rng, role="advisor", day=day) if rng.random() > 0.06 else "",
+           rooftop.staff.on_duty(rng, role="advisor", day=day) if rng.random() > 0.06 else "",
            customer_pay, warranty, internal, department]
     if closed <= out.cutoff or closed > ctx.today:
         out.write("repair_orders.csv", day, row)

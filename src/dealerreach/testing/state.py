@@ -1,4 +1,4 @@
-"""What the generator keeps while it writes: the stores, their staff and counters.
+"""What the generator keeps while it writes: the rooftops, their staff and counters.
 
 Nothing here grows with the number of customers except the bounded used-car pools.
 """
@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from dealerreach.testing.contact import EmailBook, PhoneBook
 from dealerreach.testing.names import DE_FIRST_NAMES, DE_LAST_NAMES, US_FIRST_NAMES, US_LAST_NAMES
 from dealerreach.testing.output import GroupOutput
-from dealerreach.testing.places import StoreTemplate
+from dealerreach.testing.places import RooftopTemplate
 from dealerreach.testing.sampling import DayText, Weighted, draw_int
 from dealerreach.testing.vehicles import VehicleFactory
 
-#: staff a store employs over ten years: (role, people, of whom stay the whole time)
+#: staff a rooftop employs over ten years: (role, people, of whom stay the whole time)
 STAFFING = (("sales", 14, 3), ("advisor", 7, 2), ("bdc", 6, 2))
 POOL_LIMIT = 4_000
 LEAD_SOURCES = {
@@ -52,11 +52,11 @@ class Staff:
 
 
 @dataclass
-class Store:
+class Rooftop:
     """One rooftop of the demo group, with its running numbers."""
 
     rooftop_id: str
-    template: StoreTemplate
+    template: RooftopTemplate
     name: str
     staff: Staff
     share: float
@@ -99,7 +99,7 @@ class Context:
     rng: random.Random
     days: DayText
     out: GroupOutput
-    stores: list[Store]
+    rooftops: list[Rooftop]
     #: the as-of date and the first day of the history, as ordinals
     today: int
     start: int
@@ -108,7 +108,7 @@ class Context:
     emails: EmailBook = field(default_factory=EmailBook)
     #: RO line plans by kind (see service.line_plan)
     plans: dict = field(default_factory=dict)
-    #: cars that leave a customer now and wait for resale: (store, vehicle, day)
+    #: cars that leave a customer now and wait for resale: (rooftop, vehicle, day)
     pending_pool: list = field(default_factory=list)
     next_lead: int = 700_001
     next_serial: int = 1
@@ -121,5 +121,5 @@ class Context:
         self.next_serial += 1
         return self.next_serial - 1
 
-    def stores_in(self, country: str) -> list[Store]:
-        return [s for s in self.stores if s.country == country]
+    def rooftops_in(self, country: str) -> list[Rooftop]:
+        return [s for s in self.rooftops if s.country == country]

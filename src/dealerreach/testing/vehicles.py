@@ -19,7 +19,7 @@ from dealerreach.testing.catalog import (
 from dealerreach.testing.sampling import DayText, Weighted, draw_int
 from dealerreach.testing.vins import VIN_LETTERS, SerialBook, build_vin
 
-#: distance a car covers in a year, by the store's unit: (typical low, typical high)
+#: distance a car covers in a year, by the rooftop's unit: (typical low, typical high)
 YEARLY_DISTANCE = {False: (7_000, 18_000), True: (9_000, 26_000)}
 #: used cars on the lot are this many years old, by weight
 USED_AGES = Weighted(((1, 10), (2, 18), (3, 20), (4, 16), (5, 12), (6, 9), (7, 7), (8, 5),
@@ -83,7 +83,7 @@ def market_value(vehicle: Vehicle, *, day: int, metric: bool) -> float:
 
 
 class VehicleFactory:
-    """Makes vehicles that fit a country, a year and a store's franchises."""
+    """Makes vehicles that fit a country, a year and a rooftop's franchises."""
 
     def __init__(self, rng: random.Random, *, days: DayText) -> None:
         self.rng = rng
@@ -107,11 +107,13 @@ class VehicleFactory:
             self._markets[key] = Weighted(pairs) if pairs else None
         return self._markets[key]
 
-    def build(self, model: Model, *, year: int, day: int, km: float, metric: bool) -> Vehicle:
+    def build(self, model: Model, *, year: int, day: int, km: float, metric: bool,
+              country: str = "US") -> Vehicle:
         """A vehicle of ``model`` that shows ``km`` (or miles) on ``day``."""
         rng = self.rng
         trim = self._trims[model].pick(rng)
-        wmi = model.wmis[int(rng.random() * len(model.wmis))]
+        wmis = plants_for(model, country)
+        wmi = wmis[int(rng.random() * len(wmis))]
         filler = FILLERS[int(rng.random() * len(FILLERS))][:5 - len(model.code)]
         plants = PLANTS[model.make]
         vin = build_vin(wmi=wmi, descriptor=model.code + filler, year=year,
@@ -136,7 +138,7 @@ class VehicleFactory:
             country=country, year=year - 1, makes=makes)
         if market is None:
             return None
-        car = self.build(market.pick(self.rng), year=year, day=day,
+        car = self.build(market.pick(self.rng), year=year, day=day, country=country,
                          km=float(draw_int(self.rng, 3, 40)), metric=metric)
         car.in_service = day
         return car
@@ -152,10 +154,23 @@ class VehicleFactory:
         in_service = max(day - int(365.25 * (age - 0.3 + self.rng.random() * 0.6)),
                          self.days.first)
         yearly = self.yearly_rate(metric=metric)
-        car = self.build(market.pick(self.rng), year=year, day=day,
+        car = self.build(market.pick(self.rng), year=year, day=day, country=country,
                          km=float(int(yearly * (day - in_service) / 365.0)), metric=metric)
         car.in_service = in_service
         return car
+
+
+#: first characters of WMIs of European plants (the rest are American or Asian)
+EUROPEAN_REGIONS = "STUVWXYZ"
+
+
+@lru_cache(maxsize=512)
+def plants_for(model: Model, country: str) -> tuple[str, ...]:
+    """The model's WMIs, those of plants on the market's own continent when it has any."""
+    european = tuple(w for w in model.wmis if w[0] in EUROPEAN_REGIONS)
+    other = tuple(w for w in model.wmis if w[0] not in EUROPEAN_REGIONS)
+    preferred = european if country == "DE" else other
+    return preferred or model.wmis
 
 
 def _ranked_by_make(country: str) -> list[tuple[int, Model]]:
