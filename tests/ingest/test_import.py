@@ -356,3 +356,14 @@ def test_rooftop_not_in_rooftops_csv_creates_a_bare_rooftop_with_a_warning(engin
         ("customers.csv", 2, "rooftop_id", "R1")]
     assert [(r["rooftop_id"], r["is_bare"]) for r in _rows(engine, schema.rooftops)] == [
         ("R1", True)]
+
+
+def test_a_default_fills_a_new_record_but_never_overwrites_a_stored_value(engine, folder):
+    first = folder("a", {"customers.csv": "customer_id,rooftop_id,customer_type\nC1,R1,internal\n"
+                                          "C2,R1,\n"})
+    import_path(engine, first, group_id="g1", clock=CLOCK)
+    delta = folder("b", {"customers.csv": "customer_id,rooftop_id,last_name\nC1,R1,Shop\n"
+                                          "C3,R1,New\n"})
+    import_path(engine, delta, group_id="g1", clock=CLOCK)
+    types = {r["customer_id"]: r["customer_type"] for r in _rows(engine, schema.customers)}
+    assert types == {"C1": "internal", "C2": "individual", "C3": "individual"}

@@ -63,8 +63,6 @@ class RowReader:
                 self._known.append((i, col))
         #: the spec columns this file has (a stored value of any other is left as it is)
         self.present: list[Column] = [c for _, c in self._known]
-        self._missing_defaults = [c for c in spec.columns
-                                  if c.default is not None and c not in self.present]
         self._rooftop_at = next((i for i, c in self._known if c.name == "rooftop_id"), None)
         self._parse = self.profile is not None and self.profile.name != "canonical"
 
@@ -97,8 +95,6 @@ class RowReader:
             if any(p.severity == "rejected" for p in problems):
                 self.rejected += 1
                 return None
-        for col in self._missing_defaults:
-            values.setdefault(col.name, col.default)
         extra = {name: (cells[i].strip() or None) for i, name in self._unknown}
         return Record(row, values, extra)
 

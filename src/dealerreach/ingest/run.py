@@ -284,7 +284,7 @@ class _Run:
         versions: list[dict] = []
         for key, rec in keyed:
             before = inserts.get(key) or updates.get(key) or stored.get(key)
-            row = self._merged(table, before, rec)
+            row = self._merged(table, spec, before, rec)
             if before is not None and not differs(before, row, _compared(table)):
                 counts.unchanged += 1
                 continue
@@ -301,8 +301,11 @@ class _Run:
         if versions:
             self.conn.execute(schema.customer_versions.insert(), versions)
 
-    def _merged(self, table: sa.Table, before: dict | None, rec: Record) -> dict:
-        row = merge(before, {"group_id": self.group_id, **rec.values})
+    def _merged(self, table: sa.Table, spec: FileSpec, before: dict | None,
+                rec: Record) -> dict:
+        # a new record starts from the format's defaults; a stored one from what it holds
+        base = before if before is not None else _defaults(spec)
+        row = merge(base, {"group_id": self.group_id, **rec.values})
         row["extra"] = merge_extra(before.get("extra") if before else None, rec.extra)
         if "is_bare" in table.c:
             row["is_bare"] = False
@@ -346,6 +349,10 @@ def _compared(table: sa.Table) -> list[str]:
 
 #: columns the identity step owns (an upsert never compares or writes them)
 _DERIVED = ("person_id", "household_id")
+
+
+def _defaults(spec: FileSpec) -> dict[str, Any]:
+    return {c.name: c.default for c in spec.columns if c.default is not None}
 
 
 def _bare_row(table: sa.Table, **values: Any) -> dict:
