@@ -39,7 +39,9 @@ def test_import_json_reports_counts_and_exits_0_with_rejected_rows(cli_env, tmp_
     assert report["files"] == {"customers.csv": {"read": 2, "inserted": 1, "updated": 0,
                                                  "unchanged": 0, "rejected": 1}}
     rejects = Path(report["rejected_rows_csv"]).read_text().splitlines()
-    assert rejects[1] == "rejected,customers.csv,3,birth_date,x,not a date in the form YYYY-MM-DD"
+    assert rejects[0] == "severity,file,row,column,value,reason,record"
+    assert rejects[1] == ('rejected,customers.csv,3,birth_date,x,'
+                          'not a date in the form YYYY-MM-DD,"C2,R1,Kim,x"')
 
 
 def test_refused_import_exits_2_with_a_one_line_message(cli_env, tmp_path):

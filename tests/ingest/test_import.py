@@ -367,3 +367,20 @@ def test_a_default_fills_a_new_record_but_never_overwrites_a_stored_value(engine
     import_path(engine, delta, group_id="g1", clock=CLOCK)
     types = {r["customer_id"]: r["customer_type"] for r in _rows(engine, schema.customers)}
     assert types == {"C1": "internal", "C2": "individual", "C3": "individual"}
+
+
+def test_a_rejected_row_keeps_its_record_as_it_stood_in_the_file(engine, folder):
+    path = folder("rec", {"customers.csv": CUSTOMERS,
+                          "deals.csv": DEALS + "    D2,R1,C404,1HGCM82633A004352,2024-01-15,"
+                                               "cash,,,\n",
+                          "leads.csv": "lead_id,rooftop_id,created_at,source\n"
+                                       "L1,R1,yesterday,web\nL2,R1\n"})
+    report = import_path(engine, path, group_id="g1", clock=CLOCK)
+    records = {(i.file, i.row): i.record for i in report.issues if i.severity == "rejected"}
+    assert records == {
+        ("deals.csv", 3): "D2,R1,C404,1HGCM82633A004352,2024-01-15,cash,,,",
+        ("leads.csv", 2): "L1,R1,yesterday,web",
+        ("leads.csv", 3): "L2,R1"}
+    stored = _rows(engine, schema.import_issues, import_id=report.import_id)
+    assert sorted(r["record"] for r in stored if r["severity"] == "rejected") == sorted(
+        records.values())

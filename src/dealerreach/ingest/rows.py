@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dealerreach.ingest.clean import CLEANERS, CellContext, Cleaned, Rejected
 from dealerreach.ingest.profiles import Profile
 from dealerreach.ingest.source import SourceFile
 from dealerreach.ingest.spec import Column, Kind
 from dealerreach.storage.schema import RAW_KEPT
+
+
+def as_csv(cells: list[str]) -> str:
+    """A row's cells as one line of CSV text."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,8 @@ class Issue:
     column: str | None
     value: str | None
     reason: str
+    #: the rejected row as it stood in the file (CSV text), so nothing is lost
+    record: str | None = None
 
     def line(self) -> str:
         where = f"{self.file}, row {self.row}" if self.row else self.file
@@ -38,6 +49,8 @@ class Record:
     row: int
     values: dict[str, object]
     extra: dict[str, str | None] = field(default_factory=dict)
+    #: the row's cells as read, kept while the batch is in hand
+    cells: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -71,7 +84,8 @@ class RowReader:
         for row, cells in self.source.rows:
             if len(cells) != width:
                 self._reject(row, None, None,
-                             f"the row has {len(cells)} fields, the header has {width}")
+                             f"the row has {len(cells)} fields, the header has {width}",
+                             cells=cells)
                 continue
             record = self._clean(row, cells)
             if record is not None:
@@ -91,12 +105,15 @@ class RowReader:
             else:
                 self._clean_cell(row, col, text, ctx, values, problems)
         if problems:
-            self.issues.extend(problems)
             if any(p.severity == "rejected" for p in problems):
+                line = as_csv(cells)
+                self.issues.extend(replace(p, record=line) if p.severity == "rejected" else p
+                                   for p in problems)
                 self.rejected += 1
                 return None
+            self.issues.extend(problems)
         extra = {name: (cells[i].strip() or None) for i, name in self._unknown}
-        return Record(row, values, extra)
+        return Record(row, values, extra, cells)
 
     def _clean_cell(self, row: int, col: Column, text: str, ctx: CellContext,
                     values: dict[str, object], problems: list[Issue]) -> None:
@@ -128,12 +145,14 @@ class RowReader:
             problems.append(Issue("rejected", self.source.display_name, row, col.name, text,
                                   "a required value is empty"))
 
-    def _reject(self, row: int, column: str | None, value: str | None, reason: str) -> None:
+    def _reject(self, row: int, column: str | None, value: str | None, reason: str, *,
+                cells: list[str]) -> None:
         self.issues.append(Issue("rejected", self.source.display_name, row, column, value,
-                                 reason))
+                                 reason, as_csv(cells)))
         self.rejected += 1
 
     def reject(self, record: Record, *, column: str, reason: str) -> None:
         """Reject a cleaned record for a reason found later (an unknown reference)."""
         value = record.values.get(column)
-        self._reject(record.row, column, None if value is None else str(value), reason)
+        self._reject(record.row, column, None if value is None else str(value), reason,
+                     cells=record.cells)

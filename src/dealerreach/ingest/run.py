@@ -335,7 +335,8 @@ class _Run:
             return
         self.conn.execute(schema.import_issues.insert(), [
             {"import_id": self.report.import_id, "severity": i.severity, "file": i.file,
-             "row": i.row, "column": i.column, "value": i.value, "reason": i.reason}
+             "row": i.row, "column": i.column, "value": i.value, "reason": i.reason,
+             "record": i.record}
             for i in self.pending_issues])
         self.pending_issues.clear()
 

@@ -107,6 +107,7 @@ class Issue:
     column: str | None
     value: str | None
     reason: str
+    record: str | None = None
 
 
 def list_groups(conn: sa.Connection) -> list[Group]:

@@ -141,6 +141,8 @@ import_issues = sa.Table(
     sa.Column("column", sa.Text()),
     sa.Column("value", sa.Text()),
     sa.Column("reason", sa.Text(), nullable=False),
+    #: a rejected row as it stood in the file (CSV text)
+    sa.Column("record", sa.Text()),
 )
 
 RECORD_TABLES: dict[str, sa.Table] = {
