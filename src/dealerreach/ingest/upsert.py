@@ -39,6 +39,8 @@ class TableStore:
         self.conn, self.table, self.group_id = conn, table, group_id
         self.key = tuple(key)
         self._key_cols = [table.c[k] for k in self.key]
+        self._inserted = 0
+        self._analyse_at = 1000
 
     def fetch(self, keys: Iterable[Key], columns: Sequence[str] | None = None
               ) -> dict[Key, dict[str, Any]]:
@@ -78,10 +80,21 @@ class TableStore:
             return
         if self.conn.dialect.name == "postgresql":
             copy_rows(self.conn, self.table, rows)
+            self._refresh_statistics(len(rows))
         elif self.conn.dialect.name == "sqlite":
             executemany_rows(self.conn, self.table, rows)
         else:
             self.conn.execute(self.table.insert(), rows)
+
+    def _refresh_statistics(self, added: int) -> None:
+        """Statistics taken before a large load describe a near-empty table, and the
+        planner then picks an index that cannot serve the key lookups and filters the
+        whole table per batch. ANALYZE (it sees this transaction's rows) each time the
+        rows this import added double."""
+        self._inserted += added
+        if self._inserted >= self._analyse_at:
+            self.conn.exec_driver_sql(f'ANALYZE "{self.table.name}"')
+            self._analyse_at = self._inserted * 2
 
     def update(self, rows: list[dict[str, Any]], *, columns: Sequence[str]) -> None:
         if not rows:
