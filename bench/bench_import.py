@@ -1,0 +1,165 @@
+"""`make bench-import`: import a demo group into SQLite and PostgreSQL, against raw loaders.
+
+For each engine, two loads of the same group, each in its own fresh process into its own
+fresh store: the engine's raw loader (the floor), then the dealerreach import with all
+validation, cleaning and identity on. Prints rows/s and peak memory side by side, checks
+the stored row counts, and writes the figures into docs/benchmarks.md.
+
+    .venv/bin/python bench/bench_import.py --customers 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from demo_data import AS_OF, OUT, DemoGroup, demo_group
+from report import (
+    Measurement,
+    Setting,
+    check_counts,
+    markdown_section,
+    outcomes,
+    rich_table,
+    write_section,
+)
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.progress import TimeElapsedColumn as Elapsed
+from stores import DEFAULT_POSTGRES, fresh_store, postgres_version
+
+ROOT = Path(__file__).resolve().parent.parent
+CHILD = Path(__file__).resolve().with_name("bench_child.py")
+LOADERS = ("raw", "dealerreach")
+console = Console()
+
+
+class ChildFailed(RuntimeError):
+    pass
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Import a demo group into SQLite and PostgreSQL; compare with raw loaders.")
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--rooftops", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--engines", default="sqlite,postgres",
+                        help="comma-separated: sqlite, postgres")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the stores (SQLite files in bench/out/stores, databases)")
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES,
+                        help="a PostgreSQL URL whose user may create databases")
+    parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "benchmarks.md",
+                        help="where the figures go")
+    parser.add_argument("--no-docs", action="store_true", help="do not write the figures")
+    args = parser.parse_args(argv)
+    args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    unknown = set(args.engines) - {"sqlite", "postgres"}
+    if unknown or not args.engines:
+        parser.error(f"--engines takes sqlite and/or postgres, not {', '.join(unknown)}")
+    return args
+
+
+def generate(args: argparse.Namespace) -> DemoGroup:
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               MofNCompleteColumn(), Elapsed())
+    with Progress(*columns, console=console, transient=True,
+                  disable=not console.is_terminal) as progress:
+        task = progress.add_task("demo group (cached after the first run)",
+                                 total=args.customers)
+        group = demo_group(customers=args.customers, rooftops=args.rooftops, seed=args.seed,
+                           progress=lambda done: progress.update(task, completed=done))
+    verb = "generated" if group.generated else "cached"
+    console.print(f"Demo group {verb}: {args.customers:,} customers, {group.total_rows:,} rows "
+                  f"in {len(group.rows)} files ({group.folder.relative_to(ROOT)})")
+    return group
+
+
+def run_child(*, engine: str, loader: str, url: str, data: Path) -> Measurement:
+    """One measurement in a fresh process, its progress shown with the elapsed time."""
+    command = [sys.executable, str(CHILD), "--loader", loader, "--url", url, "--data", str(data)]
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), Elapsed())
+    label = f"{engine} {loader}"
+    last = ""
+    with tempfile.TemporaryFile(mode="w+") as errors, \
+            Progress(*columns, console=console, transient=True,
+                  disable=not console.is_terminal) as progress:
+        task = progress.add_task(label)
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True,
+                              bufsize=1) as child:
+            assert child.stdout is not None
+            for line in child.stdout:
+                if line.startswith("progress "):
+                    progress.update(task, description=f"{label}: {line[9:].strip()}")
+                elif line.strip():
+                    last = line
+        if child.returncode != 0:
+            errors.seek(0)
+            raise ChildFailed(f"{label} failed (exit {child.returncode}):\n"
+                              + "".join(errors.readlines()[-15:]))
+    result = json.loads(last)
+    return Measurement(engine, loader, result["seconds"], result["rows"],
+                       result["peak_rss_mb"], result["stored"], result["report"])
+
+
+def measure_all(args: argparse.Namespace, data: Path) -> list[Measurement]:
+    measurements = []
+    for engine in args.engines:
+        for loader in LOADERS:
+            with fresh_store(engine, label=loader, folder=OUT / "stores",
+                             admin_url=args.postgres, keep=args.keep) as url:
+                m = run_child(engine=engine, loader=loader, url=url, data=data)
+                if args.keep:
+                    console.print(f"  kept: {url}")
+            console.print(f"{engine:>8} {loader:<11} {m.rows:>12,} rows {m.seconds:>9.1f} s "
+                          f"{m.rows_per_s:>10,.0f} rows/s  peak {m.peak_rss_mb:,.0f} MB")
+            measurements.append(m)
+    return measurements
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    pg_version = postgres_version(args.postgres) if "postgres" in args.engines else None
+    group = generate(args)
+    try:
+        measurements = measure_all(args, group.folder)
+    except ChildFailed as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 1
+    results = outcomes(measurements)
+    console.print(rich_table(results, title=f"Import of {group.total_rows:,} rows "
+                                            f"({args.customers:,} customers)"))
+    checks = []
+    raw = {m.engine: m for m in measurements if m.loader == "raw"}
+    for m in measurements:
+        if m.loader == "dealerreach" and m.engine in raw:
+            checks.append(check_counts(raw[m.engine], m))
+    for check in checks:
+        for note in check.notes:
+            console.print(f"[dim]{note}[/dim]")
+        for warning in check.warnings:
+            console.print(f"[yellow]warning: stored rows differ: {warning}[/yellow]")
+    if not args.no_docs:
+        setting = Setting(args.customers, args.rooftops, args.seed, AS_OF, group.rows,
+                          args.engines, pg_version)
+        write_section(args.docs, markdown_section(results, setting=setting, checks=checks,
+                                                  measured=date.today()))
+        console.print(f"Figures written to {_shown(args.docs)}")
+    return 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
