@@ -13,14 +13,64 @@ from __future__ import annotations
 import argparse
 import cProfile
 import sys
+import threading
 import time
 from pathlib import Path
 
 from demo_data import OUT, demo_group
 from stores import DEFAULT_POSTGRES, fresh_store
 
+import dealerreach.ingest.run as import_run
 from dealerreach.ingest.run import import_path
 from dealerreach.storage.engine import open_store
+
+
+class MemoryWatch:
+    """Samples this process's resident memory twice a second, with the step it is in."""
+
+    def __init__(self) -> None:
+        self.step = "start"
+        self.peak: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def on_progress(self, name: str, done: int) -> None:
+        self.step = name
+
+    def watch_identity(self) -> None:
+        """Name the identity step (it reports no progress of its own)."""
+        resolve = import_run.resolve_group
+
+        def named(*args: object, **kwargs: object) -> int:
+            self.step = "identity"
+            try:
+                return resolve(*args, **kwargs)  # type: ignore[arg-type]
+            finally:
+                self.step = "after identity"
+        import_run.resolve_group = named  # type: ignore[assignment]
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            rss = _rss_mb()
+            self.peak[self.step] = max(self.peak.get(self.step, 0.0), rss)
+
+
+def _rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         if profiler:
             profiler.enable()
-        report = import_path(engine, group.folder, group_id="bench")
+        with MemoryWatch() as memory:
+            memory.watch_identity()
+            report = import_path(engine, group.folder, group_id="bench",
+                                 progress=memory.on_progress)
         if profiler:
             profiler.disable()
             profiler.dump_stats(args.cprofile)
@@ -51,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept: {url}")
     print(f"{report.status}: {group.total_rows:,} rows in {seconds:.1f} s "
           f"({group.total_rows / seconds:,.0f} rows/s)")
+    print("peak resident memory by step:")
+    for step, peak in memory.peak.items():
+        print(f"  {step:<20} {peak:,.0f} MB")
     return 0 if report.status == "completed" else 1
 
 
