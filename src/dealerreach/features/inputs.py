@@ -33,7 +33,9 @@ Column types (every table also has ``group_id``):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 import ibis
 
@@ -48,3 +50,63 @@ class Inputs:
     repair_orders: ibis.Table
     ro_lines: ibis.Table
     valuations: ibis.Table
+
+
+STORE_TABLES = ("rooftops", "customers", "customer_versions", "vehicles", "deals",
+                "repair_orders", "ro_lines", "valuations")
+
+_S, _D, _T, _F, _I = "string", "date", "timestamp", "float64", "int64"
+COLUMN_TYPES: dict[str, dict[str, str]] = {
+    "rooftops": {"rooftop_id": _S, "name": _S, "postal_code": _S, "country": _S,
+                 "distance_unit": _S, "market_area_postal_codes": _S,
+                 "market_area_radius": _F},
+    "customers": {"rooftop_id": _S, "customer_id": _S, "customer_type": _S, "person_id": _S,
+                  "household_id": _S, "address_line1": _S, "address_line2": _S,
+                  "postal_code": _S, "street_key": _S, "updated_at": _T},
+    "customer_versions": {"rooftop_id": _S, "customer_id": _S, "effective_at": _T,
+                          "address_line1": _S, "address_line2": _S, "postal_code": _S,
+                          "changed": _S},
+    "vehicles": {"vin": _S, "make": _S, "model": _S, "trim": _S, "year": _I,
+                 "in_service_date": _D, "msrp": _F},
+    "deals": {"rooftop_id": _S, "deal_id": _S, "customer_id": _S, "vin": _S, "deal_date": _D,
+              "first_payment_date": _D, "deal_type": _S, "vehicle_condition": _S,
+              "trade_in_vin": _S, "status": _S, "sale_price": _F, "amount_financed": _F,
+              "apr": _F, "monthly_payment": _F, "residual_value": _F, "term_months": _I,
+              "annual_miles": _I, "odometer": _I, "service_contract_months": _I,
+              "service_contract_miles": _I, "maintenance_plan_months": _I,
+              "maintenance_plan_miles": _I},
+    "repair_orders": {"rooftop_id": _S, "ro_number": _S, "customer_id": _S, "vin": _S,
+                      "department": _S, "open_date": _D, "close_date": _D, "odometer": _I,
+                      "customer_pay_total": _F, "warranty_total": _F, "internal_total": _F},
+    "ro_lines": {"rooftop_id": _S, "ro_number": _S, "line_no": _S, "op_code": _S,
+                 "description": _S, "labor_type": _S, "declined": _S, "recall": _S,
+                 "labor_amount": _F, "parts_amount": _F},
+    "valuations": {"vin": _S, "make": _S, "model": _S, "trim": _S, "year": _I, "value": _F,
+                   "as_of": _D},
+}
+
+
+def _typed(table: ibis.Table, name: str) -> ibis.Table:
+    return table.select(**{col: table[col].cast(kind)
+                           for col, kind in COLUMN_TYPES[name].items()})
+
+
+def prepare(raw: Mapping[str, ibis.Table], *, group_id: str, as_of: date) -> Inputs:
+    """The group's tables as the rules see them on ``as_of``: typed, cut to D, no unwound deals."""
+    t = {name: _typed(raw[name].filter(raw[name].group_id == group_id), name)
+         for name in STORE_TABLES}
+    day = ibis.literal(as_of, type="date")
+    deals = t["deals"].filter((t["deals"].deal_date <= day)
+                              & (t["deals"].status.fill_null("booked") != "unwound"))
+    ros = t["repair_orders"].filter(t["repair_orders"].open_date <= day)
+    ros = ros.mutate(department=ros.department.fill_null("service"))
+    lines = t["ro_lines"].semi_join(ros, ["rooftop_id", "ro_number"])
+    customers = t["customers"].mutate(
+        customer_type=t["customers"].customer_type.fill_null("individual"))
+    rooftops = t["rooftops"].mutate(distance_unit=t["rooftops"].distance_unit.fill_null("mi"))
+    end_of_day = ibis.literal(datetime.combine(as_of, time.max), type="timestamp")
+    versions = t["customer_versions"].filter(t["customer_versions"].effective_at <= end_of_day)
+    valuations = t["valuations"].filter(t["valuations"].as_of <= day)
+    return Inputs(rooftops=rooftops, customers=customers, customer_versions=versions,
+                  vehicles=t["vehicles"], deals=deals, repair_orders=ros, ro_lines=lines,
+                  valuations=valuations)

@@ -155,3 +155,68 @@ RECORD_TABLES: dict[str, sa.Table] = {
     "leads.csv": leads,
     "valuations.csv": valuations,
 }
+
+#: A group's rule settings (JSON of what it changes from the defaults).
+group_config = sa.Table(
+    "group_config", metadata,
+    sa.Column("group_id", sa.String(64), primary_key=True),
+    sa.Column("settings", sa.JSON(), nullable=False),
+    sa.Column("updated_at", sa.DateTime(), nullable=False),
+)
+
+#: One row per segment run (group, as-of date); a re-run of a date replaces it.
+segment_runs = sa.Table(
+    "segment_runs", metadata,
+    sa.Column("group_id", sa.String(64), primary_key=True),
+    sa.Column("as_of", sa.Date(), primary_key=True),
+    sa.Column("engine", sa.String(16), nullable=False),
+    sa.Column("started_at", sa.DateTime(), nullable=False),
+    sa.Column("duration_s", sa.Float(), nullable=False),
+    sa.Column("opportunities", sa.BigInteger(), nullable=False),
+    sa.Column("previous_as_of", sa.Date()),
+    sa.Column("config", sa.JSON(), nullable=False),
+)
+
+#: Every opportunity of a run with its segments and the features the export shows.
+opportunity_segments = sa.Table(
+    "opportunity_segments", metadata,
+    sa.Column("group_id", sa.String(64), primary_key=True),
+    sa.Column("as_of", sa.Date(), primary_key=True),
+    sa.Column("vin", sa.Text(), primary_key=True),
+    sa.Column("rooftop_id", sa.Text(), nullable=False),
+    sa.Column("customer_id", sa.Text(), nullable=False),
+    sa.Column("person_id", sa.Text()),
+    sa.Column("household_id", sa.Text()),
+    sa.Column("sales_segment", sa.String(32), nullable=False),
+    sa.Column("sales_flags", sa.Text(), nullable=False),
+    sa.Column("service_segment", sa.String(32), nullable=False),
+    sa.Column("service_flags", sa.Text(), nullable=False),
+    sa.Column("deal_type", sa.String(16)),
+    sa.Column("payments_remaining", sa.BigInteger()),
+    sa.Column("payoff", sa.Float()),
+    sa.Column("equity", sa.Float()),
+    sa.Column("lease_maturity_date", sa.Date()),
+    sa.Column("projected_odometer_at_maturity", sa.BigInteger()),
+    sa.Column("lease_allowance", sa.Float()),
+    sa.Column("coverage_end_date", sa.Date()),
+    sa.Column("cpro_12m", sa.BigInteger()),
+    sa.Column("last_visit_date", sa.Date()),
+    #: every other feature of the opportunity, as JSON text
+    sa.Column("features", sa.Text()),
+    sa.Index(None, "group_id", "as_of", "rooftop_id", "sales_segment"),
+    sa.Index(None, "group_id", "as_of", "rooftop_id", "service_segment"),
+)
+
+#: Opportunities that entered or left a segment (any flag) since the previous run.
+segment_movements = sa.Table(
+    "segment_movements", metadata,
+    sa.Column("group_id", sa.String(64), primary_key=True),
+    sa.Column("as_of", sa.Date(), primary_key=True),
+    sa.Column("vin", sa.Text(), primary_key=True),
+    sa.Column("kind", sa.String(8), primary_key=True),
+    sa.Column("segment_id", sa.String(32), primary_key=True),
+    sa.Column("movement", sa.String(8), nullable=False),
+    sa.Column("rooftop_id", sa.Text(), nullable=False),
+    sa.Column("previous_as_of", sa.Date(), nullable=False),
+    sa.Index(None, "group_id", "as_of", "rooftop_id"),
+)

@@ -1,0 +1,107 @@
+"""The analytics engines: where the rule expressions run.
+
+- ``duckdb`` (default): in-process; the group's records are read from the store
+  through Arrow (ADBC) into an in-memory DuckDB.
+- ``postgres``: in the store's own PostgreSQL database, no copy.
+- ``spark``: PySpark in local mode, fed through Arrow, the many-machine path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import ibis
+import sqlalchemy as sa
+
+from dealerreach.features.inputs import STORE_TABLES, Inputs, prepare
+from dealerreach.storage.arrow import is_postgres, read_tables
+
+ENGINES = ("duckdb", "postgres", "spark")
+
+
+class EngineError(Exception):
+    """The chosen engine cannot run against this store."""
+
+
+@contextmanager
+def open_inputs(store: sa.Engine, *, engine: str, group_id: str,
+                as_of: date) -> Iterator[tuple[Any, Inputs]]:
+    """A connected Ibis backend and the group's ``Inputs`` on it."""
+    if engine not in ENGINES:
+        raise EngineError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    opener = {"duckdb": _duckdb, "postgres": _postgres, "spark": _spark}[engine]
+    with opener(store, group_id) as (con, raw):
+        yield con, prepare(raw, group_id=group_id, as_of=as_of)
+
+
+@contextmanager
+def _duckdb(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
+    con = ibis.duckdb.connect()
+    arrow = read_tables(store, group_id=group_id, names=STORE_TABLES)
+    raw = {name: con.create_table(name, obj=table, temp=True) for name, table in arrow.items()}
+    try:
+        yield con, raw
+    finally:
+        con.disconnect()
+
+
+@contextmanager
+def _postgres(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
+    if not is_postgres(store):
+        raise EngineError("the postgres engine runs inside the store's own database, "
+                          "and this store is SQLite: set DEALERREACH_DATABASE_URL to a "
+                          "PostgreSQL store or use --engine duckdb")
+    url = store.url
+    con = ibis.postgres.connect(host=url.host or "localhost", port=url.port or 5432,
+                                user=url.username, password=url.password,
+                                database=url.database)
+    _tune_postgres(con)
+    try:
+        yield con, {name: con.table(name) for name in STORE_TABLES}
+    finally:
+        con.disconnect()
+
+
+def _tune_postgres(con: Any) -> None:
+    """Fresh statistics (identity is written after the rows, so the import's own are
+    stale), and no nested loops: the planner guesses one row after every window filter
+    ("the most recent per VIN") and would nest loops over whole tables."""
+    for statement in (*(f'ANALYZE "{name}"' for name in STORE_TABLES),
+                      "SET enable_nestloop = off"):
+        cursor = con.raw_sql(statement)
+        cursor.close()
+
+
+def spark_session() -> Any:
+    """A local SparkSession for this process (quiet, no UI, loopback only)."""
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    return (SparkSession.builder.master("local[2]").appName("dealerreach")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .getOrCreate())
+
+
+def _quiet(session: Any) -> Any:
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+@contextmanager
+def _spark(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
+    session = _quiet(spark_session())
+    con = ibis.pyspark.connect(session)
+    arrow = read_tables(store, group_id=group_id, names=STORE_TABLES)
+    raw = {}
+    for name, table in arrow.items():
+        session.createDataFrame(table).createOrReplaceTempView(f"dr_{name}")
+        raw[name] = con.table(f"dr_{name}")
+    yield con, raw

@@ -1,0 +1,211 @@
+"""A segment run: features and segments for a group on D, materialised into the store.
+
+The rules run on the chosen engine; the result comes back as Arrow and is written in
+one transaction (a re-run of a date replaces that date), together with the movements
+since the previous run: which opportunities entered and left each segment.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import sqlalchemy as sa
+
+from dealerreach.features.config import RuleConfig
+from dealerreach.features.frame import opportunity_features
+from dealerreach.jobs.engines import open_inputs
+from dealerreach.segments.assign import assign_segments
+from dealerreach.storage import schema
+from dealerreach.storage.arrow import adbc_connection, is_postgres
+from dealerreach.storage.config import load_config
+
+STORED_COLUMNS = [c.name for c in schema.opportunity_segments.columns
+                  if c.name not in ("group_id", "as_of", "features")]
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class SegmentRun:
+    group_id: str
+    as_of: date
+    engine: str
+    opportunities: int
+    previous_as_of: date | None
+    entered: int
+    left: int
+    duration_s: float
+
+
+def compute(store: sa.Engine, *, group_id: str, as_of: date, engine: str,
+            config: RuleConfig) -> pa.Table:
+    """Every opportunity on D with its features and segments, as Arrow (sorted by VIN)."""
+    with open_inputs(store, engine=engine, group_id=group_id, as_of=as_of) as (con, inputs):
+        frame = assign_segments(opportunity_features(inputs, as_of=as_of, config=config),
+                                as_of=as_of, config=config)
+        frame = frame.select([c for c in frame.columns if not c.startswith("_")])
+        result = con.to_pyarrow(frame.order_by("vin"))
+    return result
+
+
+def _features_json(result: pa.Table) -> pa.Array:
+    """Every column as one JSON object per row (DuckDB over the Arrow result)."""
+    con = duckdb.connect()
+    try:
+        con.register("result", result)
+        rel = con.execute("SELECT to_json(result) AS j FROM result")
+        return rel.fetch_arrow_table().column("j").cast(pa.string())
+    finally:
+        con.close()
+
+
+def stored_rows(result: pa.Table, *, group_id: str, as_of: date) -> pa.Table:
+    n = result.num_rows
+    columns: dict[str, Any] = {"group_id": pa.array([group_id] * n, pa.string()),
+                               "as_of": pa.array([as_of] * n, pa.date32())}
+    for name in STORED_COLUMNS:
+        columns[name] = result.column(name)
+    columns["features"] = _features_json(result)
+    return pa.table(columns)
+
+
+def _for_store(table: pa.Table, *, postgres: bool) -> pa.Table:
+    """SQLite keeps dates as ISO text (as SQLAlchemy reads them)."""
+    if postgres:
+        return table
+    cols = [pc.strftime(c, format="%Y-%m-%d") if pa.types.is_date(c.type) else c
+            for c in table.columns]
+    return pa.table(cols, names=table.column_names)
+
+
+def _previous_as_of(conn: sa.Connection, *, group_id: str, as_of: date) -> date | None:
+    runs = schema.segment_runs
+    return conn.execute(sa.select(sa.func.max(runs.c.as_of)).where(
+        runs.c.group_id == group_id, runs.c.as_of < as_of)).scalar()
+
+
+def run_segments(store: sa.Engine, *, group_id: str, as_of: date, engine: str = "duckdb",
+                 now: datetime, progress: Progress | None = None) -> SegmentRun:
+    """Compute features and segments on D and replace the store's run of that date."""
+    say = progress or (lambda _step: None)
+    started = time.perf_counter()
+    with store.connect() as conn:
+        config = load_config(conn, group_id=group_id)
+        previous = _previous_as_of(conn, group_id=group_id, as_of=as_of)
+    say(f"computing features and segments on {engine}")
+    result = compute(store, group_id=group_id, as_of=as_of, engine=engine, config=config)
+    say("writing opportunities and movements")
+    rows = stored_rows(result, group_id=group_id, as_of=as_of)
+    moves = _movements(store, rows, group_id=group_id, previous=previous)
+    _write(store, rows, moves, group_id=group_id, as_of=as_of)
+    duration = time.perf_counter() - started
+    _record_run(store, group_id=group_id, as_of=as_of, engine=engine, now=now,
+                duration=duration, count=rows.num_rows, previous=previous, config=config)
+    entered = sum(1 for m in moves.column("movement").to_pylist() if m == "entered")
+    return SegmentRun(group_id, as_of, engine, rows.num_rows, previous, entered,
+                      moves.num_rows - entered, duration)
+
+
+_MEMBERSHIP_SQL = """
+WITH cur AS (
+  SELECT vin, rooftop_id, 'sales' AS kind, unnest(string_split(sales_flags, ';')) AS segment_id
+  FROM current_rows
+  UNION ALL
+  SELECT vin, rooftop_id, 'service', unnest(string_split(service_flags, ';'))
+  FROM current_rows WHERE service_flags <> ''
+), prev AS (
+  SELECT vin, rooftop_id, 'sales' AS kind, unnest(string_split(sales_flags, ';')) AS segment_id
+  FROM previous_rows
+  UNION ALL
+  SELECT vin, rooftop_id, 'service', unnest(string_split(service_flags, ';'))
+  FROM previous_rows WHERE service_flags <> ''
+)
+SELECT c.vin, c.kind, c.segment_id, 'entered' AS movement, c.rooftop_id
+FROM cur c ANTI JOIN prev p USING (vin, kind, segment_id)
+UNION ALL
+SELECT p.vin, p.kind, p.segment_id, 'left' AS movement, p.rooftop_id
+FROM prev p ANTI JOIN cur c USING (vin, kind, segment_id)
+ORDER BY 1, 2, 3
+"""
+
+_MOVEMENT_SCHEMA = pa.schema([("group_id", pa.string()), ("as_of", pa.date32()),
+                              ("vin", pa.string()), ("kind", pa.string()),
+                              ("segment_id", pa.string()), ("movement", pa.string()),
+                              ("rooftop_id", pa.string()), ("previous_as_of", pa.date32())])
+
+
+def _read_run(store: sa.Engine, *, group_id: str, as_of: date) -> pa.Table:
+    postgres = is_postgres(store)
+    marker = ("$1", "$2") if postgres else ("?", "?")
+    sql = ("SELECT vin, rooftop_id, sales_flags, service_flags FROM opportunity_segments "
+           f"WHERE group_id = {marker[0]} AND as_of = {marker[1]}")
+    with adbc_connection(store) as conn:
+        cur = conn.cursor()
+        cur.execute(sql, parameters=(group_id, as_of if postgres else as_of.isoformat()))
+        table = cur.fetch_arrow_table()
+        cur.close()
+    return table
+
+
+def _movements(store: sa.Engine, rows: pa.Table, *, group_id: str,
+               previous: date | None) -> pa.Table:
+    if previous is None:
+        return _MOVEMENT_SCHEMA.empty_table()
+    before = _read_run(store, group_id=group_id, as_of=previous)
+    con = duckdb.connect()
+    try:
+        con.register("current_rows", rows.select(["vin", "rooftop_id", "sales_flags",
+                                                  "service_flags"]))
+        con.register("previous_rows", before)
+        diff = con.execute(_MEMBERSHIP_SQL).fetch_arrow_table()
+    finally:
+        con.close()
+    n = diff.num_rows
+    as_of = rows.column("as_of")[0].as_py() if rows.num_rows else None
+    return pa.table({
+        "group_id": pa.array([group_id] * n, pa.string()),
+        "as_of": pa.array([as_of] * n, pa.date32()),
+        "vin": diff.column("vin"), "kind": diff.column("kind"),
+        "segment_id": diff.column("segment_id"), "movement": diff.column("movement"),
+        "rooftop_id": diff.column("rooftop_id"),
+        "previous_as_of": pa.array([previous] * n, pa.date32()),
+    }, schema=_MOVEMENT_SCHEMA)
+
+
+def _write(store: sa.Engine, rows: pa.Table, moves: pa.Table, *, group_id: str,
+           as_of: date) -> None:
+    """Replace the date's opportunities and movements in one transaction."""
+    postgres = is_postgres(store)
+    marker = ("$1", "$2") if postgres else ("?", "?")
+    day: Any = as_of if postgres else as_of.isoformat()
+    with adbc_connection(store) as conn:
+        cur = conn.cursor()
+        for table in ("opportunity_segments", "segment_movements"):
+            cur.execute(f"DELETE FROM {table} WHERE group_id = {marker[0]} "
+                        f"AND as_of = {marker[1]}", parameters=(group_id, day))
+        if rows.num_rows:
+            cur.adbc_ingest("opportunity_segments", _for_store(rows, postgres=postgres),
+                            mode="append")
+        if moves.num_rows and as_of == moves.column("as_of")[0].as_py():
+            cur.adbc_ingest("segment_movements", _for_store(moves, postgres=postgres),
+                            mode="append")
+        cur.close()
+        conn.commit()
+
+
+def _record_run(store: sa.Engine, *, group_id: str, as_of: date, engine: str,
+                now: datetime, duration: float, count: int, previous: date | None,
+                config: RuleConfig) -> None:
+    runs = schema.segment_runs
+    with store.begin() as conn:
+        conn.execute(sa.delete(runs).where(runs.c.group_id == group_id, runs.c.as_of == as_of))
+        conn.execute(sa.insert(runs).values(
+            group_id=group_id, as_of=as_of, engine=engine, started_at=now,
+            duration_s=duration, opportunities=count, previous_as_of=previous,
+            config=config.model_dump(mode="json")))
