@@ -10,6 +10,7 @@ from rich.console import Console
 
 from dealerreach.cli import demo
 from dealerreach.cli import imports as imports_cli
+from dealerreach.cli import segments as segments_cli
 from dealerreach.cli.context import GroupOption, open_engine, settings
 from dealerreach.storage import engine as store_engine
 from dealerreach.storage.overview import group_counts
@@ -28,6 +29,9 @@ console = Console()
 
 
 app.add_typer(demo.app, name="demo")
+app.add_typer(segments_cli.segments_app, name="segments")
+app.add_typer(segments_cli.config_app, name="config")
+app.command("opportunity")(segments_cli.opportunity_command)
 
 
 @app.command()

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 import duckdb
+import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
@@ -46,11 +47,21 @@ class SegmentRun:
 def compute(store: sa.Engine, *, group_id: str, as_of: date, engine: str,
             config: RuleConfig) -> pa.Table:
     """Every opportunity on D with its features and segments, as Arrow (sorted by VIN)."""
+    staged: list[ibis.Table] = []
+
+    def stage(table: ibis.Table) -> ibis.Table:
+        staged.append(table.cache())
+        return staged[-1]
+
     with open_inputs(store, engine=engine, group_id=group_id, as_of=as_of) as (con, inputs):
-        frame = assign_segments(opportunity_features(inputs, as_of=as_of, config=config),
-                                as_of=as_of, config=config)
-        frame = frame.select([c for c in frame.columns if not c.startswith("_")])
-        result = con.to_pyarrow(frame.order_by("vin"))
+        try:
+            features = opportunity_features(inputs, as_of=as_of, config=config, stage=stage)
+            frame = assign_segments(features, as_of=as_of, config=config)
+            frame = frame.select([c for c in frame.columns if not c.startswith("_")])
+            result = con.to_pyarrow(frame.order_by("vin"))
+        finally:
+            for table in staged:
+                table.release()
     return result
 
 
@@ -59,8 +70,8 @@ def _features_json(result: pa.Table) -> pa.Array:
     con = duckdb.connect()
     try:
         con.register("result", result)
-        rel = con.execute("SELECT to_json(result) AS j FROM result")
-        return rel.fetch_arrow_table().column("j").cast(pa.string())
+        rel = con.sql("SELECT to_json(result) AS j FROM result")
+        return rel.to_arrow_table().column("j").cast(pa.string())
     finally:
         con.close()
 
@@ -163,7 +174,7 @@ def _movements(store: sa.Engine, rows: pa.Table, *, group_id: str,
         con.register("current_rows", rows.select(["vin", "rooftop_id", "sales_flags",
                                                   "service_flags"]))
         con.register("previous_rows", before)
-        diff = con.execute(_MEMBERSHIP_SQL).fetch_arrow_table()
+        diff = con.sql(_MEMBERSHIP_SQL).to_arrow_table()
     finally:
         con.close()
     n = diff.num_rows

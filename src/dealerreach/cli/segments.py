@@ -1,0 +1,219 @@
+"""``dealerreach segments …``, ``dealerreach opportunity VIN`` and ``dealerreach config …``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dealerreach.cli.context import GroupOption, open_engine, settings
+from dealerreach.clock import SystemClock
+from dealerreach.jobs.engines import ENGINES, EngineError
+from dealerreach.jobs.segments import run_segments
+from dealerreach.segments import export as stored
+from dealerreach.segments.explain import explain
+from dealerreach.storage.config import load_config, save_overrides, stored_overrides
+
+segments_app = typer.Typer(help="Features and segments of every opportunity.",
+                           no_args_is_help=True)
+config_app = typer.Typer(help="The group's rule settings.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+AsOfOption = Annotated[str | None, typer.Option(
+    "--as-of", help="The as-of date D, YYYY-MM-DD (default: today).")]
+EngineOption = Annotated[str, typer.Option(
+    "--engine", help="Where the rules run: duckdb (default), postgres or spark.")]
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return SystemClock().now().date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        err.print(f"--as-of: {text!r} is not a date YYYY-MM-DD")
+        raise typer.Exit(2) from None
+
+
+def _run(group_id: str, day: date, engine: str) -> Any:
+    if engine not in ENGINES:
+        err.print(f"--engine: unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+        raise typer.Exit(2)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+        try:
+            return run_segments(open_engine(), group_id=group_id, as_of=day, engine=engine,
+                                now=SystemClock().now(),
+                                progress=lambda step: bar.update(task, description=step))
+        except (EngineError, ValueError) as exc:
+            err.print(f"segments: {exc}")
+            raise typer.Exit(2) from None
+
+
+def _ensure_run(group_id: str, day: date) -> None:
+    with open_engine().connect() as conn:
+        if stored.has_run(conn, group_id=group_id, as_of=day):
+            return
+    err.print(f"No segment run on {day}; running it now.")
+    _run(group_id, day, "duckdb")
+
+
+@segments_app.command("run")
+def run_command(as_of: AsOfOption = None, engine: EngineOption = "duckdb",
+                group: GroupOption = None) -> None:
+    """Compute every opportunity's features and segments on D and store them."""
+    group_id, day = group or settings().group, _as_of(as_of)
+    result = _run(group_id, day, engine)
+    since = (f"; since {result.previous_as_of}: {result.entered:,} entered, "
+             f"{result.left:,} left a segment") if result.previous_as_of else ""
+    console.print(f"{result.opportunities:,} opportunities on {day} ({engine}, "
+                  f"{result.duration_s:.1f} s){since}")
+
+
+@segments_app.command("export")
+def export_command(out: Annotated[Path, typer.Option("--out", help="The CSV file to write.")],
+                   as_of: AsOfOption = None, group: GroupOption = None) -> None:
+    """One CSV row per active opportunity (runs the segments first if D has no run)."""
+    group_id, day = group or settings().group, _as_of(as_of)
+    _ensure_run(group_id, day)
+    with open_engine().connect() as conn:
+        count = stored.write_export(conn, out, group_id=group_id, as_of=day)
+    console.print(f"{count:,} opportunities on {day} written to {out}")
+
+
+@segments_app.command("summary")
+def summary_command(as_of: AsOfOption = None, group: GroupOption = None) -> None:
+    """Rooftop × segment counts of primary segments, sales and service."""
+    group_id, day = group or settings().group, _as_of(as_of)
+    _ensure_run(group_id, day)
+    with open_engine().connect() as conn:
+        config = load_config(conn, group_id=group_id)
+        orders = {"sales": [*config.sales_segment_order, "everyone_else"],
+                  "service": [*config.service_segment_order, "none"]}
+        for kind in ("sales", "service"):
+            counts = stored.summary(conn, group_id=group_id, as_of=day, kind=kind)
+            console.print(_summary_table(counts, order=orders[kind],
+                                         title=f"{kind.title()} segments on {day}"))
+
+
+def _summary_table(counts: dict[str, dict[str, int]], *, order: list[str],
+                   title: str) -> Table:
+    """Segments down (in precedence order), rooftops across, totals last."""
+    seen = {s for per in counts.values() for s in per}
+    segments = [s for s in order if s in seen] + sorted(seen - set(order))
+    table = Table(title=title)
+    table.add_column("segment")
+    for rooftop in counts:
+        table.add_column(rooftop, justify="right")
+    table.add_column("total", justify="right")
+    for s in segments:
+        row = [counts[r].get(s, 0) for r in counts]
+        table.add_row(s, *(f"{n:,}" for n in row), f"{sum(row):,}")
+    totals = [sum(per.values()) for per in counts.values()]
+    table.add_row("total", *(f"{n:,}" for n in totals), f"{sum(totals):,}", style="bold")
+    return table
+
+
+def opportunity_command(
+    vin: Annotated[str, typer.Argument(help="The vehicle's VIN.")],
+    as_of: AsOfOption = None, group: GroupOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every feature of one opportunity and why it is (or is not) in each segment."""
+    group_id, day = group or settings().group, _as_of(as_of)
+    _ensure_run(group_id, day)
+    with open_engine().connect() as conn:
+        features = stored.stored_opportunity(conn, group_id=group_id, as_of=day,
+                                             vin=vin.strip().upper())
+        config = load_config(conn, group_id=group_id)
+    if features is None:
+        err.print(f"{vin}: no active opportunity on {day} in group {group_id}")
+        raise typer.Exit(1)
+    verdicts = explain(features, config=config)
+    if as_json:
+        typer.echo(json.dumps({"features": features, "rules": [v.__dict__ for v in verdicts]},
+                              default=str))
+        return
+    _print_opportunity(features, verdicts)
+
+
+def _print_opportunity(features: dict[str, Any], verdicts: list[Any]) -> None:
+    console.print(f"[bold]{features['vin']}[/] — sales: [bold]{features['sales_segment']}[/], "
+                  f"service: [bold]{features['service_segment']}[/]")
+    table = Table(title="Why")
+    for name in ("kind", "segment", "matched", "rule", "values"):
+        table.add_column(name)
+    for v in verdicts:
+        mark = "primary" if v.primary else ("yes" if v.matched else "no")
+        values = ", ".join(f"{k}={features.get(k)!s}" for k in v.values)
+        table.add_row(v.kind, v.rule_id, mark, v.wording, values)
+    console.print(table)
+    facts = Table(title="Features")
+    facts.add_column("feature")
+    facts.add_column("value")
+    for name, value in features.items():
+        facts.add_row(name, "" if value is None else str(value))
+    console.print(facts)
+
+
+@config_app.command("show")
+def config_show(group: GroupOption = None,
+                changed_only: Annotated[bool, typer.Option(
+                    "--changed", help="Only what the group changes from the defaults.")]
+                = False) -> None:
+    """Print the group's rule settings as JSON."""
+    group_id = group or settings().group
+    with open_engine().connect() as conn:
+        data = (stored_overrides(conn, group_id=group_id) if changed_only
+                else load_config(conn, group_id=group_id).model_dump(mode="json"))
+    typer.echo(json.dumps(data, indent=2))
+
+
+@config_app.command("set")
+def config_set(name: Annotated[str, typer.Argument(help="A setting's name.")],
+               value: Annotated[str, typer.Argument(help="Its value, as JSON (9.5, [..]).")],
+               group: GroupOption = None) -> None:
+    """Change one rule setting for the group (checked before it is stored)."""
+    group_id = group or settings().group
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value
+    engine = open_engine()
+    with engine.begin() as conn:
+        overrides = {**stored_overrides(conn, group_id=group_id), name: parsed}
+        try:
+            save_overrides(conn, group_id=group_id, overrides=overrides,
+                           now=SystemClock().now())
+        except ValueError as exc:
+            err.print(f"config: {exc}")
+            raise typer.Exit(2) from None
+    console.print(f"{name} = {json.dumps(parsed)} for group {group_id}")
+
+
+@config_app.command("load")
+def config_load(path: Annotated[Path, typer.Argument(help="A JSON file of settings.")],
+                group: GroupOption = None) -> None:
+    """Replace the group's rule settings with those of a JSON file."""
+    group_id = group or settings().group
+    try:
+        overrides = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        err.print(f"{path}: {exc}")
+        raise typer.Exit(2) from None
+    with open_engine().begin() as conn:
+        try:
+            save_overrides(conn, group_id=group_id, overrides=overrides,
+                           now=SystemClock().now())
+        except ValueError as exc:
+            err.print(f"{path}: {exc}")
+            raise typer.Exit(2) from None
+    console.print(f"Settings of group {group_id} loaded from {path}")
