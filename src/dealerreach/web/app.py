@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dealerreach.web import api, docs, pages
+from dealerreach.web import api, docs, pages, segments_pages
 from dealerreach.web.rendering import http_error, package_version
 
 STATIC = Path(__file__).parent / "static"
@@ -43,6 +43,8 @@ def create_app(*, engine: sa.Engine) -> FastAPI:
     app.include_router(api.router)
     app.include_router(docs.router)
     app.include_router(pages.router)
+    app.include_router(segments_pages.api_router)
+    app.include_router(segments_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.add_exception_handler(StarletteHTTPException, http_error)
