@@ -192,22 +192,44 @@ def _movements(store: sa.Engine, rows: pa.Table, *, group_id: str,
 def _write(store: sa.Engine, rows: pa.Table, moves: pa.Table, *, group_id: str,
            as_of: date) -> None:
     """Replace the date's opportunities and movements in one transaction."""
-    postgres = is_postgres(store)
-    marker = ("$1", "$2") if postgres else ("?", "?")
-    day: Any = as_of if postgres else as_of.isoformat()
+    if is_postgres(store):
+        _write_postgres(store, rows, moves, group_id=group_id, as_of=as_of)
+    else:
+        _write_sqlite(store, rows, moves, group_id=group_id, as_of=as_of)
+
+
+def _write_postgres(store: sa.Engine, rows: pa.Table, moves: pa.Table, *, group_id: str,
+                    as_of: date) -> None:
     with adbc_connection(store) as conn:
         cur = conn.cursor()
         for table in ("opportunity_segments", "segment_movements"):
-            cur.execute(f"DELETE FROM {table} WHERE group_id = {marker[0]} "
-                        f"AND as_of = {marker[1]}", parameters=(group_id, day))
-        if rows.num_rows:
-            cur.adbc_ingest("opportunity_segments", _for_store(rows, postgres=postgres),
-                            mode="append")
-        if moves.num_rows and as_of == moves.column("as_of")[0].as_py():
-            cur.adbc_ingest("segment_movements", _for_store(moves, postgres=postgres),
-                            mode="append")
+            cur.execute(f"DELETE FROM {table} WHERE group_id = $1 AND as_of = $2",
+                        parameters=(group_id, as_of))
+        for table, data in (("opportunity_segments", rows), ("segment_movements", moves)):
+            if data.num_rows:
+                cur.adbc_ingest(table, data, mode="append")
         cur.close()
         conn.commit()
+
+
+def _write_sqlite(store: sa.Engine, rows: pa.Table, moves: pa.Table, *, group_id: str,
+                  as_of: date) -> None:
+    """Through the store's own SQLite library: a second SQLite library writing the same
+    file from this process would break SQLite's file locks."""
+    tables = ((schema.opportunity_segments, rows), (schema.segment_movements, moves))
+    with store.begin() as conn:
+        for table, _ in tables:
+            conn.execute(sa.delete(table).where(table.c.group_id == group_id,
+                                                table.c.as_of == as_of))
+        for table, data in tables:
+            if not data.num_rows:
+                continue
+            data = _for_store(data, postgres=False)
+            names = ", ".join(f'"{n}"' for n in data.column_names)
+            marks = ", ".join("?" for _ in data.column_names)
+            conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+                                 list(zip(*(c.to_pylist() for c in data.columns),
+                                          strict=True)))
 
 
 def _record_run(store: sa.Engine, *, group_id: str, as_of: date, engine: str,

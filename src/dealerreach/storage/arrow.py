@@ -25,7 +25,11 @@ def is_postgres(engine: sa.Engine) -> bool:
 
 @contextmanager
 def adbc_connection(engine: sa.Engine) -> Iterator[Any]:
-    """An ADBC DB-API connection to the same store as ``engine`` (not autocommit)."""
+    """An ADBC DB-API connection to the same store as ``engine`` (not autocommit).
+
+    On SQLite it is for reading only, and the engine's pooled connections are closed
+    first: two SQLite libraries with the same file open in one process would release
+    each other's file locks. Writes go through the engine."""
     url = engine.url
     if is_postgres(engine):
         import adbc_driver_postgresql.dbapi as pg
@@ -35,6 +39,7 @@ def adbc_connection(engine: sa.Engine) -> Iterator[Any]:
     else:
         import adbc_driver_sqlite.dbapi as lite
 
+        engine.dispose()
         conn = lite.connect(url.database or ":memory:")
     try:
         yield conn
