@@ -209,7 +209,9 @@ def test_openapi_document_lists_every_api_route_and_no_page(client):
     paths = _get(client, "/api/openapi.json")["paths"]
     assert set(paths) == {
         "/api/groups", "/api/groups/{group_id}", "/api/groups/{group_id}/imports",
-        "/api/imports/{import_id}", "/api/imports/{import_id}/issues"}
+        "/api/imports/{import_id}", "/api/imports/{import_id}/issues",
+        "/api/groups/{group_id}/segments", "/api/groups/{group_id}/segments/{kind}/{segment_id}",
+        "/api/groups/{group_id}/opportunities/{vin}"}
 
 
 def test_docs_page_loads_every_asset_from_this_server(client):

@@ -170,7 +170,7 @@ def test_refused_import_page_shows_the_refusal(visit, refused):
 def test_api_docs_render_from_local_files(visit, imported):
     visit.open("/api/docs")
     visit.page.wait_for_selector(".opblock", timeout=15_000)
-    assert visit.page.locator(".opblock").count() == 5
+    assert visit.page.locator(".opblock").count() == 8
     visit.check("api-docs")
 
 
