@@ -51,6 +51,8 @@ ROOFTOPS = [
 ]
 UNITS = {r["rooftop_id"]: r["distance_unit"] for r in ROOFTOPS}
 
+Step = Callable[[ibis.Table, Inputs, date, RuleConfig], ibis.Table]
+
 _ARROW = {"string": pa.string(), "date": pa.date32(), "timestamp": pa.timestamp("us"),
           "float64": pa.float64(), "int64": pa.int64(), "boolean": pa.bool_()}
 
@@ -140,6 +142,19 @@ def features(opps: Iterable[Mapping[str, Any]], *, as_of: date = D,
     inputs = make_inputs(as_of=as_of, make=make, **records)
     return add_service_features(typed_table(opps, OPP_TYPES, name="opps", make=make), inputs,
                                 as_of=as_of, config=config or RuleConfig(), centroids=centroids)
+
+
+def run_step(step: Step, opps: Iterable[Mapping[str, Any]] | None = None, *, as_of: date = D,
+             config: RuleConfig | None = None,
+             **records: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Run one step of the service features (``step(opps, inputs, as_of, config)``) on
+    DuckDB: one dict per opportunity, by VIN. ``opps`` defaults to ``[opp()]``."""
+    opps = [opp()] if opps is None else list(opps)
+    records.setdefault("customers", [customer(o["customer_id"], rooftop_id=o["rooftop_id"],
+                                              person_id=o.get("person_id")) for o in opps])
+    inputs = make_inputs(as_of=as_of, **records)
+    expr = step(typed_table(opps, OPP_TYPES), inputs, as_of, config or RuleConfig())
+    return {r["vin"]: r for r in ibis.duckdb.connect().to_pyarrow(expr).to_pylist()}
 
 
 def run(opps: Iterable[Mapping[str, Any]], **kwargs: Any) -> dict[str, dict[str, Any]]:
