@@ -11,11 +11,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from helpers_sales import D, case, ro, run_cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dealerreach.model import finance
+from features.helpers_sales import D, case, ro, run_cases
 
 npf = pytest.importorskip("numpy_financial")
 pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
