@@ -31,3 +31,10 @@ def test_every_setting_is_in_the_configuration_reference():
 def test_every_command_is_in_the_cli_reference():
     text = (DOCS / "cli.md").read_text()
     assert [c for c in _commands(app) if f"dealerreach {c}" not in text] == []
+
+
+def test_every_rule_setting_is_in_the_segments_reference():
+    from dealerreach.features.config import RuleConfig
+
+    text = (DOCS / "segments.md").read_text()
+    assert [name for name in RuleConfig.model_fields if f"`{name}`" not in text] == []

@@ -14,11 +14,11 @@ from rich.table import Table
 
 from dealerreach.cli.context import GroupOption, open_engine, settings
 from dealerreach.clock import SystemClock
-from dealerreach.jobs.engines import ENGINES, EngineError
-from dealerreach.jobs.segments import run_segments
 from dealerreach.segments import export as stored
-from dealerreach.segments.explain import explain
 from dealerreach.storage.config import load_config, save_overrides, stored_overrides
+
+# The engines (Ibis, DuckDB, Spark) load only when a command needs them.
+ENGINES = ("duckdb", "postgres", "spark")
 
 segments_app = typer.Typer(help="Features and segments of every opportunity.",
                            no_args_is_help=True)
@@ -46,6 +46,9 @@ def _run(group_id: str, day: date, engine: str) -> Any:
     if engine not in ENGINES:
         err.print(f"--engine: unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
         raise typer.Exit(2)
+    from dealerreach.jobs.engines import EngineError
+    from dealerreach.jobs.segments import run_segments
+
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("starting", total=None)
@@ -56,6 +59,15 @@ def _run(group_id: str, day: date, engine: str) -> Any:
         except (EngineError, ValueError) as exc:
             err.print(f"segments: {exc}")
             raise typer.Exit(2) from None
+
+
+def _save(conn: Any, group_id: str, overrides: dict[str, Any]) -> None:
+    """Check the settings (values, segment orders, custom segments), then store them."""
+    from dealerreach.segments.assign import check_config
+
+    config = save_overrides(conn, group_id=group_id, overrides=overrides,
+                            now=SystemClock().now())
+    check_config(config)
 
 
 def _ensure_run(group_id: str, day: date) -> None:
@@ -137,6 +149,8 @@ def opportunity_command(
     if features is None:
         err.print(f"{vin}: no active opportunity on {day} in group {group_id}")
         raise typer.Exit(1)
+    from dealerreach.segments.explain import explain
+
     verdicts = explain(features, config=config)
     if as_json:
         typer.echo(json.dumps({"features": features, "rules": [v.__dict__ for v in verdicts]},
@@ -191,8 +205,7 @@ def config_set(name: Annotated[str, typer.Argument(help="A setting's name.")],
     with engine.begin() as conn:
         overrides = {**stored_overrides(conn, group_id=group_id), name: parsed}
         try:
-            save_overrides(conn, group_id=group_id, overrides=overrides,
-                           now=SystemClock().now())
+            _save(conn, group_id, overrides)
         except ValueError as exc:
             err.print(f"config: {exc}")
             raise typer.Exit(2) from None
@@ -211,8 +224,7 @@ def config_load(path: Annotated[Path, typer.Argument(help="A JSON file of settin
         raise typer.Exit(2) from None
     with open_engine().begin() as conn:
         try:
-            save_overrides(conn, group_id=group_id, overrides=overrides,
-                           now=SystemClock().now())
+            _save(conn, group_id, overrides)
         except ValueError as exc:
             err.print(f"{path}: {exc}")
             raise typer.Exit(2) from None

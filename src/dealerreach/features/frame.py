@@ -27,4 +27,5 @@ def opportunity_features(inputs: Inputs, *, as_of: date, config: RuleConfig,
                          stage: Stage = _same) -> ibis.Table:
     opps = stage(opportunities(inputs, as_of=as_of))
     opps = stage(add_sales_features(opps, inputs, as_of=as_of, config=config))
-    return stage(add_service_features(opps, inputs, as_of=as_of, config=config))
+    return stage(add_service_features(opps, inputs, as_of=as_of, config=config,
+                                      centroids=inputs.centroids))

@@ -50,6 +50,8 @@ class Inputs:
     repair_orders: ibis.Table
     ro_lines: ibis.Table
     valuations: ibis.Table
+    centroids: ibis.Table | None = None
+    """Postal-code centroids registered on the engine (None: the shipped table in memory)."""
 
 
 STORE_TABLES = ("rooftops", "customers", "customer_versions", "vehicles", "deals",
@@ -91,7 +93,8 @@ def _typed(table: ibis.Table, name: str) -> ibis.Table:
                            for col, kind in COLUMN_TYPES[name].items()})
 
 
-def prepare(raw: Mapping[str, ibis.Table], *, group_id: str, as_of: date) -> Inputs:
+def prepare(raw: Mapping[str, ibis.Table], *, group_id: str, as_of: date,
+            centroids: ibis.Table | None = None) -> Inputs:
     """The group's tables as the rules see them on ``as_of``: typed, cut to D, no unwound deals."""
     t = {name: _typed(raw[name].filter(raw[name].group_id == group_id), name)
          for name in STORE_TABLES}
@@ -109,4 +112,4 @@ def prepare(raw: Mapping[str, ibis.Table], *, group_id: str, as_of: date) -> Inp
     valuations = t["valuations"].filter(t["valuations"].as_of <= day)
     return Inputs(rooftops=rooftops, customers=customers, customer_versions=versions,
                   vehicles=t["vehicles"], deals=deals, repair_orders=ros, ro_lines=lines,
-                  valuations=valuations)
+                  valuations=valuations, centroids=centroids)

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 import ibis
+import pyarrow as pa
 import sqlalchemy as sa
 
 from dealerreach.features.inputs import STORE_TABLES, Inputs, prepare
@@ -35,13 +36,23 @@ def open_inputs(store: sa.Engine, *, engine: str, group_id: str,
         raise EngineError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     opener = {"duckdb": _duckdb, "postgres": _postgres, "spark": _spark}[engine]
     with opener(store, group_id) as (con, raw):
-        yield con, prepare(raw, group_id=group_id, as_of=as_of)
+        centroids = raw.pop("centroids", None)
+        yield con, prepare(raw, group_id=group_id, as_of=as_of, centroids=centroids)
+
+
+def _centroids() -> pa.Table:
+    """The shipped postal-code centroids, registered on each engine as a real table
+    (an in-memory table inside a staged query is not visible to every engine)."""
+    from dealerreach.features.market import centroid_table
+
+    return centroid_table().to_pyarrow()
 
 
 @contextmanager
 def _duckdb(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
     con = ibis.duckdb.connect()
     arrow = read_tables(store, group_id=group_id, names=STORE_TABLES)
+    arrow["centroids"] = _centroids()
     raw = {name: con.create_table(name, obj=table, temp=True) for name, table in arrow.items()}
     try:
         yield con, raw
@@ -61,7 +72,9 @@ def _postgres(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, 
                                 database=url.database)
     _tune_postgres(con)
     try:
-        yield con, {name: con.table(name) for name in STORE_TABLES}
+        raw = {name: con.table(name) for name in STORE_TABLES}
+        raw["centroids"] = con.create_table("dr_centroids", obj=_centroids(), temp=True)
+        yield con, raw
     finally:
         con.disconnect()
 
@@ -100,6 +113,7 @@ def _spark(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, ibi
     session = _quiet(spark_session())
     con = ibis.pyspark.connect(session)
     arrow = read_tables(store, group_id=group_id, names=STORE_TABLES)
+    arrow["centroids"] = _centroids()
     raw = {}
     for name, table in arrow.items():
         session.createDataFrame(table).createOrReplaceTempView(f"dr_{name}")

@@ -40,6 +40,18 @@ def enabled_rules(kind: str, *, config: RuleConfig) -> list[SegmentRule]:
     return [rules[name] for name in (*order, *custom_tail)]
 
 
+def check_config(config: RuleConfig) -> None:
+    """Refuse (ValueError) segment orders naming unknown segments and malformed custom
+    segments, before a group's settings are stored."""
+    ids = [r["id"] for r in config.custom_segments if isinstance(r, dict) and "id" in r]
+    builtin = {r.id for kind in ("sales", "service") for r in _builtin(kind)}
+    clashes = sorted(set(ids) & builtin) + sorted({i for i in ids if ids.count(i) > 1})
+    if clashes:
+        raise ValueError(f"custom segment ids must be new and unique: {', '.join(clashes)}")
+    for kind in ("sales", "service"):
+        enabled_rules(kind, config=config)
+
+
 def match_column(rule_id: str, kind: str) -> str:
     return f"_{kind}_is_{rule_id}"
 
