@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import ibis
 from ibis.expr.types import BooleanValue, DateValue, IntegerValue
@@ -25,6 +26,7 @@ from dealerreach.features.inputs import Inputs
 from dealerreach.features.market import add_market_features
 from dealerreach.features.rfm import add_rfm_scores
 from dealerreach.model import dates as model_dates
+from dealerreach.model.warranty import KM_PER_MILE
 
 _LINE_COUNTS = ("_lines", "_c_lines", "_w_lines", "_maintenance_lines", "_tire_lines",
                 "_declined_lines")
@@ -33,7 +35,6 @@ SERVICE_INTERVAL_MONTHS = 6
 SERVICE_INTERVAL_MILES = 5_000
 """Next service due: miles after the last maintenance's odometer (``service_interval_miles``);
 km rooftops: converted and rounded half up to whole km (8,047 km)."""
-KM_PER_MILE = 1.609344
 LAST_DAY = date(9999, 12, 31)
 
 COUNT_COLUMNS = ("visits_12m", "visits_24m", "cpro_12m", "cpro_24m", "cpro_12m_home",
@@ -135,7 +136,7 @@ def _home_service(visits: ibis.Table, *, as_of: date, config: RuleConfig) -> ibi
         last_home_warranty_date=v.open_date.max(where=v.is_warranty))
 
 
-def left_join(opps: ibis.Table, other: ibis.Table, keys: Sequence[str]) -> ibis.Table:
+def _left_join(opps: ibis.Table, other: ibis.Table, keys: Sequence[str]) -> ibis.Table:
     """``opps`` with ``other``'s columns (null where ``other`` has no row for the keys)."""
     return opps.left_join(other, list(keys)).select(~ibis.selectors.endswith("_right"))
 
@@ -145,9 +146,9 @@ def add_visit_features(opps: ibis.Table, inputs: Inputs, *, as_of: date, config:
     """``opps`` with the visit, CPRO, warranty and RO-category columns (see the doc)."""
     facts = repair_order_facts(inputs, rules=rules)
     visits = facts.filter(facts.is_visit)
-    opps = left_join(opps, _vin_service(visits, as_of=as_of, config=config), ["vin"])
-    opps = left_join(opps, _recent_cpros(visits), ["vin"])
-    opps = left_join(opps, _home_service(visits, as_of=as_of, config=config),
+    opps = _left_join(opps, _vin_service(visits, as_of=as_of, config=config), ["vin"])
+    opps = _left_join(opps, _recent_cpros(visits), ["vin"])
+    opps = _left_join(opps, _home_service(visits, as_of=as_of, config=config),
                      ["vin", "rooftop_id"])
     return opps.mutate(**{name: opps[name].fill_null(0).cast("int64") for name in COUNT_COLUMNS},
                        **{name: opps[name].fill_null(False) for name in FLAG_COLUMNS})
@@ -175,13 +176,13 @@ def _setting(config: RuleConfig, name: str, default: int) -> int:
     return int(getattr(config, name, default))
 
 
-def in_unit(miles: int, unit: ibis.Value) -> IntegerValue:
+def _in_unit(miles: int, unit: ibis.Value) -> IntegerValue:
     """A shipped distance in miles, in the rooftop's unit (km: rounded half up)."""
-    km = int(miles * KM_PER_MILE + 0.5)
+    km = int((miles * KM_PER_MILE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return ibis.ifelse(unit == "km", km, miles).cast("int64")
 
 
-def kept_readings(inputs: Inputs) -> ibis.Table:
+def _kept_readings(inputs: Inputs) -> ibis.Table:
     """Odometer readings (vin, on, odometer) of every deal and RO of a VIN, internal ROs
     included, without those below an earlier reading (typos; docs/rules.md, Mileage)."""
     d, r = inputs.deals, inputs.repair_orders
@@ -214,7 +215,7 @@ def _projected_reach(t: ibis.Table) -> DateValue:
                        ibis.null("date"))
 
 
-def earlier(a: DateValue, b: DateValue) -> DateValue:
+def _earlier(a: DateValue, b: DateValue) -> DateValue:
     """The earlier of two dates; a null one is ignored."""
     return ibis.ifelse(b.isnull() | (a.notnull() & (a <= b)), a, b)
 
@@ -227,14 +228,14 @@ def _limits(opps: ibis.Table, kept: ibis.Table, *, miles: int) -> ibis.Table:
     before = kept.join(last, "vin")
     before = before.filter(before.on <= before.last_maintenance_date)
     limits = before.group_by("vin", "_unit").agg(_base=before.odometer.max())
-    limits = limits.select("vin", "_unit", _limit=limits._base + in_unit(miles, limits._unit))
+    limits = limits.select("vin", "_unit", _limit=limits._base + _in_unit(miles, limits._unit))
     hits = kept.join(limits, "vin")
     hits = hits.filter(hits.odometer >= hits._limit).group_by("vin").agg(
         _reached_on=hits.on.min())
-    return left_join(limits, hits, ["vin"])
+    return _left_join(limits, hits, ["vin"])
 
 
-def distance_due(opps: ibis.Table, kept: ibis.Table, *, config: RuleConfig,
+def _distance_due(opps: ibis.Table, kept: ibis.Table, *, config: RuleConfig,
                  miles: int) -> ibis.Table:
     """Per VIN: ``_by_distance``, the day the odometer reaches the odometer at the last
     maintenance + ``miles`` (in the rooftop's unit): the first reading at or above it,
@@ -253,8 +254,8 @@ def add_service_due(opps: ibis.Table, inputs: Inputs, *, config: RuleConfig) -> 
     odometer at the last maintenance + the distance interval."""
     months = _setting(config, "service_interval_months", SERVICE_INTERVAL_MONTHS)
     miles = _setting(config, "service_interval_miles", SERVICE_INTERVAL_MILES)
-    due = distance_due(opps, kept_readings(inputs), config=config, miles=miles)
-    t = left_join(opps, due, ["vin"])
+    due = _distance_due(opps, _kept_readings(inputs), config=config, miles=miles)
+    t = _left_join(opps, due, ["vin"])
     t = t.mutate(_by_time=add_months(t.last_maintenance_date, months))
-    return t.mutate(next_service_due_date=earlier(t._by_time, t._by_distance)).drop(
+    return t.mutate(next_service_due_date=_earlier(t._by_time, t._by_distance)).drop(
         "_by_time", "_by_distance")
