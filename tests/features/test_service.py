@@ -6,10 +6,14 @@ D is 2025-06-15: "the last 12 months" is (2024-06-15, 2025-06-15], "the last 24 
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import ibis
+import pytest
+import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +22,18 @@ from dealerreach.features.inputs import Inputs
 from dealerreach.features.service import add_service_due, add_visit_features
 from dealerreach.model.dates import add_months as model_add_months
 from dealerreach.model.mileage import clean_readings, date_reaching
-from features.helpers_service import D, customer, deal, line, opp, ro, run_step
+from features.helpers_service import (
+    OPP_TYPES,
+    D,
+    customer,
+    deal,
+    features,
+    line,
+    opp,
+    ro,
+    run_step,
+    version,
+)
 
 TWELVE_MONTHS_AGO = date(2024, 6, 15)
 TWENTY_FOUR_MONTHS_AGO = date(2023, 6, 15)
@@ -347,3 +362,79 @@ def test_next_service_due_agrees_with_the_reference_rules(vins):
     rows = run_step(_due, opps, customers=customers, repair_orders=ros, ro_lines=lines,
                     deals=deals)
     assert {vin: r["next_service_due_date"] for vin, r in rows.items()} == expected
+
+
+# --- every engine gives the same features -----------------------------------------------
+
+def _postgres() -> Any:
+    url = sa.make_url(os.environ.get(
+        "DEALERREACH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    try:
+        return ibis.postgres.connect(host=url.host, port=url.port or 5432, user=url.username,
+                                     password=url.password, database=url.database)
+    except Exception as exc:  # noqa: BLE001 - any failure means: no server here
+        if os.environ.get("CI", "").lower() == "true":
+            raise
+        pytest.skip(f"no PostgreSQL server reachable: {exc}")
+
+
+@pytest.mark.postgres
+def test_postgres_computes_the_same_service_features_as_duckdb():
+    records = {
+        "opps": [opp("V1"), opp("V2", rooftop_id="R2", customer_id="C2"),
+                 opp("V3", rooftop_id="R3", customer_id="C3", deal_id="D3")],
+        "customers": [customer("C1", postal_code="43017-1234"),
+                      customer("C2", rooftop_id="R2", postal_code="80401"),
+                      customer("C3", rooftop_id="R3", postal_code="50859")],
+        "customer_versions": [version("C1", date(2024, 1, 1), "43026", changed="created"),
+                              version("C1", date(2025, 5, 1), "43017")],
+        "repair_orders": [ro("1", date(2025, 1, 10), odometer=10_000),
+                          ro("2", date(2024, 6, 1), rooftop_id="R2", odometer=5_000),
+                          ro("3", date(2024, 3, 1), vin="V2", rooftop_id="R2",
+                             customer_id="C2", odometer=20_000, warranty_total=50.0),
+                          ro("4", date(2023, 3, 1), vin="V3", rooftop_id="R3",
+                             customer_id="C3", odometer=1_000),
+                          ro("5", date(2024, 3, 1), vin="V3", rooftop_id="R3",
+                             customer_id="C3", odometer=30_000, department="body")],
+        "ro_lines": [line("1", description="Ölwechsel mit Ölfilter"),
+                     line("1", "2", description="Reifen", declined="yes"),
+                     line("3", rooftop_id="R2", labor_type="W", recall="yes"),
+                     line("4", rooftop_id="R3", description="INSPEKTION")],
+        "deals": [deal("D3", date(2023, 1, 1), vin="V3", rooftop_id="R3", customer_id="C3",
+                       odometer=10, sale_price=30_000.0)],
+    }
+    expr = features(records.pop("opps"), **records)
+    on_duckdb = ibis.duckdb.connect().to_pyarrow(expr.order_by("vin")).to_pylist()
+    on_postgres = _postgres().to_pyarrow(expr.order_by("vin")).to_pylist()
+    assert _rounded(on_postgres) == _rounded(on_duckdb)
+    assert on_duckdb[0]["moved_into_market_area_date"] == date(2025, 5, 1)
+
+
+def _rounded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: round(v, 9) if isinstance(v, float) else v for k, v in r.items()} for r in rows]
+
+
+EXPECTED_TYPES = {
+    **dict.fromkeys(("visits_12m", "visits_24m", "cpro_12m", "cpro_24m", "cpro_12m_home",
+                     "multi_rooftop_cpros", "multi_rooftop_rooftops", "declined_lines_24m"),
+                    "int64"),
+    **dict.fromkeys(("last_visit_date", "last_cpro_date", "prev_cpro_date",
+                     "last_home_cpro_date", "last_home_warranty_date", "last_maintenance_date",
+                     "next_service_due_date", "moved_into_market_area_date"), "date"),
+    **dict.fromkeys(("last_cpro_rooftop_id", "prev_cpro_rooftop_id"), "string"),
+    **dict.fromkeys(("maintenance_customer", "tire_customer", "in_market_area"), "boolean"),
+    "distance_to_rooftop": "float64",
+    **{f"rfm_{d}_{s}": "int64" for d in ("sales", "service", "parts", "body") for s in "rfm"},
+}
+
+
+def test_add_service_features_adds_the_documented_columns_with_their_types():
+    schema = features([opp()]).schema()
+    added = {name: str(kind).lstrip("!") for name, kind in schema.items()
+             if name not in OPP_TYPES}
+    assert added == EXPECTED_TYPES
+    doc = (Path(__file__).parents[2] / "docs" / "features-service.md").read_text()
+    undocumented = [name for name in added
+                    if not name.startswith("rfm_") and f"`{name}`" not in doc]
+    assert undocumented == []
+    assert "`rfm_<department>_<r,f,m>`" in doc
