@@ -66,12 +66,16 @@ def _shipped_arrow() -> pa.Table:
     return _arrow(shipped_centroids())
 
 
-def centroid_table(extra: Iterable[PostalCentroid] = ()) -> ibis.Table:
-    """The shipped centroids plus ``extra`` ones (a supplied code replaces a shipped one)."""
+def centroid_arrow(extra: Iterable[PostalCentroid] = ()) -> pa.Table:
+    """The shipped centroids plus ``extra`` ones (a supplied code replaces a shipped one),
+    as an Arrow table (country, postal_code, latitude, longitude) to register on an engine."""
     extra = tuple(extra)
-    if not extra:
-        return ibis.memtable(_shipped_arrow())
-    return ibis.memtable(_arrow((*shipped_centroids(), *extra)))
+    return _arrow((*shipped_centroids(), *extra)) if extra else _shipped_arrow()
+
+
+def centroid_table(extra: Iterable[PostalCentroid] = ()) -> ibis.Table:
+    """``centroid_arrow(extra)`` as an in-memory Ibis table."""
+    return ibis.memtable(centroid_arrow(extra))
 
 
 def postal_key(code: StringValue, country: StringValue) -> StringValue:
