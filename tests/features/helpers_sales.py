@@ -9,6 +9,7 @@ as in a real run), adds the sales features on DuckDB once and returns the rows b
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +17,8 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pytest
+import sqlalchemy as sa
 
 from dealerreach.features.config import RuleConfig
 from dealerreach.features.inputs import COLUMN_TYPES, STORE_TABLES, Inputs, prepare
@@ -164,8 +167,23 @@ def features(cases: Iterable[Case], *, as_of: date = D,
                               config=config or RuleConfig())
 
 
-def run_cases(cases: Iterable[Case], *, as_of: date = D,
-              config: RuleConfig | None = None) -> dict[str, dict[str, Any]]:
-    """The sales features of ``cases`` on ``as_of``, run on DuckDB once, by VIN."""
+def run_cases(cases: Iterable[Case], *, as_of: date = D, config: RuleConfig | None = None,
+              backend: Any = None) -> dict[str, dict[str, Any]]:
+    """The sales features of ``cases`` on ``as_of``, run once (on DuckDB unless another
+    Ibis ``backend`` is given), by VIN."""
     expr = features(cases, as_of=as_of, config=config)
-    return {row["vin"]: row for row in _con.to_pyarrow(expr).to_pylist()}
+    return {row["vin"]: row for row in (backend or _con).to_pyarrow(expr).to_pylist()}
+
+
+def postgres_backend() -> Any:
+    """An Ibis connection to the test PostgreSQL server (as tests/conftest.py finds it);
+    skips the test when none answers, unless CI=true."""
+    url = sa.engine.make_url(os.environ.get(
+        "DEALERREACH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    try:
+        return ibis.postgres.connect(host=url.host, port=url.port or 5432, user=url.username,
+                                     password=url.password, database=url.database)
+    except Exception as exc:  # noqa: BLE001 - any failure means: no server here
+        if os.environ.get("CI", "").lower() == "true":
+            raise
+        pytest.skip(f"no PostgreSQL server reachable: {exc}")

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dealerreach.model import finance
-from features.helpers_sales import D, case, ro, run_cases
+from features.helpers_sales import D, case, postgres_backend, ro, run_cases
 
 npf = pytest.importorskip("numpy_financial")
 pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
@@ -154,6 +154,15 @@ def test_projection_equal_to_a_fractional_allowance_is_not_over(rows):
     assert row["lease_maturity_date"] == date(2025, 7, 1)
     assert row["projected_odometer_at_maturity"] == 1_083  # 1,083⅓
     assert row["_over_allowance"] is False
+
+
+@pytest.mark.postgres
+def test_postgresql_gives_the_same_payments(rows):
+    backend = postgres_backend()
+    try:
+        assert run_cases(CASES, backend=backend) == rows
+    finally:
+        backend.disconnect()
 
 
 @pytest.mark.parametrize(("as_of", "made"), [

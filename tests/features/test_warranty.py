@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from dealerreach.features.config import MakeTermSetting, RuleConfig
 from dealerreach.model import warranty
 from dealerreach.model.warranty import Unit
-from features.helpers_sales import D, case, deal, ro, run_cases
+from features.helpers_sales import D, case, deal, postgres_backend, ro, run_cases
 
 
 def car(make: str = "Toyota", in_service: date | None = None) -> dict:
@@ -145,6 +145,15 @@ def test_tie_between_coverages_reports_the_basic_warranty(rows):
 def test_vehicle_without_start_has_no_basic_warranty(rows):
     assert rows["NO-START"]["basic_warranty_end"] is None
     assert rows["NO-START"]["coverage_end_date"] is None
+
+
+@pytest.mark.postgres
+def test_postgresql_gives_the_same_features(rows):
+    backend = postgres_backend()
+    try:
+        assert run_cases(CASES, backend=backend) == rows
+    finally:
+        backend.disconnect()
 
 
 def test_group_table_overrides_the_shipped_terms():
