@@ -103,18 +103,16 @@ def coverage_rows(opps: ibis.Table, *, config: RuleConfig) -> ibis.Table:
     """One row per opportunity and coverage that exists: vin, coverage, start, months and
     mile_limit (an odometer value; null: no distance limit), with the reading columns.
     ``opps`` has ``_first_new_deal_date`` (``earliest_new_deals``) joined by VIN."""
-    cars = opps
-    start = cars.in_service_date.fill_null(cars._first_new_deal_date)
-    basic_months, basic_limit = table_term(cars, config.basic_warranty)
-    oem_months, oem_limit = table_term(cars, config.maintenance_plans)
-    on_top = cars.deal_odometer
+    start = opps.in_service_date.fill_null(opps._first_new_deal_date)
+    basic_months, basic_limit = table_term(opps, config.basic_warranty)
+    oem_months, oem_limit = table_term(opps, config.maintenance_plans)
     specs = [(BASIC_WARRANTY, start, basic_months, basic_limit),
-             (SERVICE_CONTRACT, cars.deal_date, cars.service_contract_months,
-              on_top + cars.service_contract_miles),
-             (DEAL_PLAN, cars.deal_date, cars.maintenance_plan_months,
-              on_top + cars.maintenance_plan_miles),
+             (SERVICE_CONTRACT, opps.deal_date, opps.service_contract_months,
+              opps.deal_odometer + opps.service_contract_miles),
+             (DEAL_PLAN, opps.deal_date, opps.maintenance_plan_months,
+              opps.deal_odometer + opps.maintenance_plan_miles),
              (OEM_PLAN, start, oem_months, oem_limit)]
-    parts = [cars.select("vin", *READING_COLUMNS, coverage=ibis.literal(name),
+    parts = [opps.select("vin", *READING_COLUMNS, coverage=ibis.literal(name),
                          start=s.cast("date"), months=m.cast("int64"),
                          mile_limit=lim.cast("int64"))
              for name, s, m, lim in specs]
@@ -154,7 +152,8 @@ def in_force(start: DateValue, end: DateValue, *, as_of: date) -> BooleanValue:
 def coverage_columns(rows: ibis.Table) -> ibis.Table:
     """Per VIN: each coverage's end, the maintenance plan's (the later of the deal's and
     the OEM's), whether a plan is in force, and the latest end of an ``ALERT_COVERAGES``
-    coverage in force (``coverage_end_date``) with ``_<kind>_in_force`` for its kind."""
+    coverage in force (``coverage_end_date``) and, per alert kind, the end of the one in
+    force (``_<kind>_in_force_end``) to tell which kind that is."""
     kind = rows.coverage.cases(*KIND.items())
     alert = kind.isin(ALERT_COVERAGES) & rows.in_force
     return rows.group_by("vin").agg(
