@@ -44,6 +44,7 @@ CASES = [
     case("MODEL-YEAR-AGE", car={"model": "Yaris", "msrp": 30_000.0, "year": 2024}),
     case("FUTURE-MODEL-YEAR", car={"model": "Yaris", "msrp": 30_000.0, "year": 2026}),
     case("NO-MSRP", car={"model": "Yaris"}),
+    case("YEAR-0", car={"model": "Yaris", "msrp": 30_000.0, "year": 0}),
     priced("EQUITY", (9_000, date(2025, 6, 1)), the_deal=ZERO_APR),
     priced("EQUITY-ZERO", (8_000, date(2025, 6, 1)), the_deal=ZERO_APR),
     priced("CASH", (9_000, date(2025, 6, 1)), the_deal={"deal_type": "cash"}),
@@ -104,6 +105,10 @@ def test_vehicle_newer_than_d_keeps_its_msrp(rows):
 
 def test_no_valuation_and_no_msrp_has_no_value(rows):
     assert value(rows["NO-MSRP"]) == (None, None)
+
+
+def test_vehicle_without_a_usable_start_or_year_has_no_value(rows):
+    assert value(rows["YEAR-0"]) == (None, None)
 
 
 def test_equity_is_market_value_minus_payoff(rows):

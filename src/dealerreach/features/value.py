@@ -68,7 +68,9 @@ def age_years(opps: ibis.Table, *, as_of: date) -> FloatingValue:
     """The vehicle's age on D in years of 365 days (0 for a start after D). It counts
     from the basic warranty's start (in-service date, else the first new-vehicle deal),
     else from January 1 of the model year."""
-    start = opps._basic_start.fill_null(ibis.date(opps.year, 1, 1))
+    model_year = ibis.ifelse(opps.year.between(1, 9999), ibis.date(opps.year, 1, 1),
+                             ibis.null("date"))
+    start = opps._basic_start.fill_null(model_year)
     days = days_between(start, lit(as_of))
     return ibis.ifelse(days < 0, 0, days).cast("float64") / 365
 
