@@ -28,6 +28,8 @@ demo-data: install
 	for d in $$(ls -d $(DEMO_DIR)/delta-* 2>/dev/null | sort); do \
 		$(BIN)/dealerreach import $$d --group demo || exit $$?; done
 	$(BIN)/dealerreach status --group demo
+	$(BIN)/dealerreach segments run --group demo
+	$(BIN)/dealerreach segments summary --group demo
 
 ## make test: install and run every test.
 test: install

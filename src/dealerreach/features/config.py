@@ -73,6 +73,9 @@ class RuleConfig(BaseModel):
     # coverages (shipped tables in miles; converted for km rooftops)
     basic_warranty: list[MakeTermSetting] = Field(default_factory=_basic_warranty)
     maintenance_plans: list[MakeTermSetting] = Field(default_factory=_maintenance_plans)
+    # next service due (from the last maintenance; km rooftops convert the miles)
+    service_interval_months: int = Field(6, ge=1, description="next service due: months after the last maintenance")
+    service_interval_miles: int = Field(5_000, ge=1, description="next service due: miles after the last maintenance")
     # service windows and RFM
     cpro_short_months: int = Field(12, ge=1, description="cpro_12m window")
     cpro_long_months: int = Field(24, ge=1, description="cpro_24m window")

@@ -43,9 +43,9 @@ def open_inputs(store: sa.Engine, *, engine: str, group_id: str,
 def _centroids() -> pa.Table:
     """The shipped postal-code centroids, registered on each engine as a real table
     (an in-memory table inside a staged query is not visible to every engine)."""
-    from dealerreach.features.market import centroid_table
+    from dealerreach.features.market import centroid_arrow
 
-    return centroid_table().to_pyarrow()
+    return centroid_arrow()
 
 
 @contextmanager
