@@ -9,7 +9,6 @@ as in a real run), adds the sales features on DuckDB once and returns the rows b
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,45 +16,16 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
-import pytest
-import sqlalchemy as sa
 
 from dealerreach.features.config import RuleConfig
 from dealerreach.features.inputs import COLUMN_TYPES, STORE_TABLES, Inputs, prepare
 from dealerreach.features.sales import add_sales_features
+from features.contract import DEAL_TO_OPP, OPP_TYPES, VEHICLE_TO_OPP
 
 D = date(2025, 6, 15)
 """The as-of date most tests use (mid-month, not in a leap year)."""
 GROUP = "g"
 
-OPP_TYPES = {
-    "vin": "string", "person_id": "string", "household_id": "string", "rooftop_id": "string",
-    "customer_id": "string", "home_source": "string", "home_date": "date",
-    "distance_unit": "string", "deal_id": "string", "deal_rooftop_id": "string",
-    "deal_date": "date", "deal_type": "string", "vehicle_condition": "string",
-    "amount_financed": "float64", "apr": "float64", "monthly_payment": "float64",
-    "residual_value": "float64", "term_months": "int64", "annual_miles": "int64",
-    "deal_odometer": "int64", "service_contract_months": "int64",
-    "service_contract_miles": "int64", "maintenance_plan_months": "int64",
-    "maintenance_plan_miles": "int64", "first_payment_date": "date", "make": "string",
-    "model": "string", "trim": "string", "year": "int64", "in_service_date": "date",
-    "msrp": "float64",
-}
-"""The opportunity table's contract (built by features/opportunities.py)."""
-
-DEAL_TO_OPP = {
-    "deal_id": "deal_id", "deal_rooftop_id": "rooftop_id", "deal_date": "deal_date",
-    "deal_type": "deal_type", "vehicle_condition": "vehicle_condition",
-    "amount_financed": "amount_financed", "apr": "apr", "monthly_payment": "monthly_payment",
-    "residual_value": "residual_value", "term_months": "term_months",
-    "annual_miles": "annual_miles", "deal_odometer": "odometer",
-    "service_contract_months": "service_contract_months",
-    "service_contract_miles": "service_contract_miles",
-    "maintenance_plan_months": "maintenance_plan_months",
-    "maintenance_plan_miles": "maintenance_plan_miles",
-    "first_payment_date": "first_payment_date",
-}
-VEHICLE_TO_OPP = ("make", "model", "trim", "year", "in_service_date", "msrp")
 
 _con = ibis.duckdb.connect()
 
@@ -173,17 +143,3 @@ def run_cases(cases: Iterable[Case], *, as_of: date = D, config: RuleConfig | No
     Ibis ``backend`` is given), by VIN."""
     expr = features(cases, as_of=as_of, config=config)
     return {row["vin"]: row for row in (backend or _con).to_pyarrow(expr).to_pylist()}
-
-
-def postgres_backend() -> Any:
-    """An Ibis connection to the test PostgreSQL server (as tests/conftest.py finds it);
-    skips the test when none answers, unless CI=true."""
-    url = sa.engine.make_url(os.environ.get(
-        "DEALERREACH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
-    try:
-        return ibis.postgres.connect(host=url.host, port=url.port or 5432, user=url.username,
-                                     password=url.password, database=url.database)
-    except Exception as exc:  # noqa: BLE001 - any failure means: no server here
-        if os.environ.get("CI", "").lower() == "true":
-            raise
-        pytest.skip(f"no PostgreSQL server reachable: {exc}")

@@ -21,24 +21,13 @@ import pyarrow as pa
 from dealerreach.features.config import RuleConfig
 from dealerreach.features.inputs import COLUMN_TYPES, STORE_TABLES, Inputs, prepare
 from dealerreach.features.service import add_service_features
+from features.contract import OPP_TYPES as BASE_OPP_TYPES
 
 D = date(2025, 6, 15)
 """The as-of date most tests use (mid-month, not in a leap year)."""
 GROUP = "g1"
 
-OPP_TYPES = {
-    "vin": "string", "person_id": "string", "household_id": "string", "rooftop_id": "string",
-    "customer_id": "string", "home_source": "string", "home_date": "date",
-    "distance_unit": "string", "deal_id": "string", "deal_rooftop_id": "string",
-    "deal_date": "date", "deal_type": "string", "vehicle_condition": "string",
-    "amount_financed": "float64", "apr": "float64", "monthly_payment": "float64",
-    "residual_value": "float64", "term_months": "int64", "annual_miles": "int64",
-    "deal_odometer": "int64", "service_contract_months": "int64",
-    "service_contract_miles": "int64", "maintenance_plan_months": "int64",
-    "maintenance_plan_miles": "int64", "first_payment_date": "date", "make": "string",
-    "model": "string", "trim": "string", "year": "int64", "in_service_date": "date",
-    "msrp": "float64", "maintenance_plan_active": "boolean",
-}
+OPP_TYPES = {**BASE_OPP_TYPES, "maintenance_plan_active": "boolean"}
 """The opportunity table's contract, plus the sales feature the service rules read."""
 
 ROOFTOPS = [

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dealerreach.model import finance
-from features.helpers_sales import D, case, postgres_backend, ro, run_cases
+from features.contract import postgres_backend
+from features.helpers_sales import D, case, ro, run_cases
 
 npf = pytest.importorskip("numpy_financial")
 pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")

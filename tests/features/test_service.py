@@ -6,14 +6,12 @@ D is 2025-06-15: "the last 12 months" is (2024-06-15, 2025-06-15], "the last 24 
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import ibis
 import pytest
-import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +20,7 @@ from dealerreach.features.inputs import Inputs
 from dealerreach.features.service import add_service_due, add_visit_features
 from dealerreach.model.dates import add_months as model_add_months
 from dealerreach.model.mileage import clean_readings, date_reaching
+from features.contract import postgres_backend
 from features.helpers_service import (
     OPP_TYPES,
     D,
@@ -366,18 +365,6 @@ def test_next_service_due_agrees_with_the_reference_rules(vins):
 
 # --- every engine gives the same features -----------------------------------------------
 
-def _postgres() -> Any:
-    url = sa.make_url(os.environ.get(
-        "DEALERREACH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
-    try:
-        return ibis.postgres.connect(host=url.host, port=url.port or 5432, user=url.username,
-                                     password=url.password, database=url.database)
-    except Exception as exc:  # noqa: BLE001 - any failure means: no server here
-        if os.environ.get("CI", "").lower() == "true":
-            raise
-        pytest.skip(f"no PostgreSQL server reachable: {exc}")
-
-
 @pytest.mark.postgres
 def test_postgres_computes_the_same_service_features_as_duckdb():
     records = {
@@ -405,7 +392,7 @@ def test_postgres_computes_the_same_service_features_as_duckdb():
     }
     expr = features(records.pop("opps"), **records)
     on_duckdb = ibis.duckdb.connect().to_pyarrow(expr.order_by("vin")).to_pylist()
-    on_postgres = _postgres().to_pyarrow(expr.order_by("vin")).to_pylist()
+    on_postgres = postgres_backend().to_pyarrow(expr.order_by("vin")).to_pylist()
     assert _rounded(on_postgres) == _rounded(on_duckdb)
     assert on_duckdb[0]["moved_into_market_area_date"] == date(2025, 5, 1)
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from dealerreach.features.config import MakeTermSetting, RuleConfig
 from dealerreach.model import warranty
 from dealerreach.model.warranty import Unit
-from features.helpers_sales import D, case, deal, postgres_backend, ro, run_cases
+from features.contract import postgres_backend
+from features.helpers_sales import D, case, deal, ro, run_cases
 
 
 def car(make: str = "Toyota", in_service: date | None = None) -> dict:
