@@ -8,45 +8,40 @@ Internal customers (the dealership's own accounts) are no person.
 A person's id is the key of its first record ("rooftop_id/customer_id", smallest), so
 it stays put while records join. Its household is the normalized street address and
 postal code of its most recently updated record that has both.
+
+Memory stays small whatever the group's size: the store sorts each kind of match key
+and only neighbours with equal keys are joined, so no key is held in memory; each
+record is a number (its place in key order) in integer arrays, and its key and current
+person and household are packed bytes. About 100 bytes a customer in all.
 """
 
 from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from dealerreach.storage.schema import customers
 
-
-@dataclass(frozen=True)
-class CustomerKeys:
-    rooftop_id: str
-    customer_id: str
-    email: str | None
-    mobile_phone: str | None
-    first_name_key: str | None
-    last_name_key: str | None
-    street_key: str | None
-    postal_code: str | None
-    updated_at: datetime | None
+#: the match keys: each a list of columns that must all be non-empty and equal
+MATCH_KEYS: tuple[tuple[str, ...], ...] = (
+    ("email",),
+    ("mobile_phone", "last_name_key"),
+    ("first_name_key", "last_name_key", "street_key", "postal_code"),
+)
+WRITE_BATCH = 20000
+_NO_TIME = 0  # a record without updated_at ranks with datetime.min
 
 
 class DisjointSets:
     """Union-find over 0..n-1 with path halving and union by size."""
 
-    def __init__(self) -> None:
-        self.parent = array("q")
-        self.size = array("q")
-
-    def add(self) -> int:
-        self.parent.append(len(self.parent))
-        self.size.append(1)
-        return len(self.parent) - 1
+    def __init__(self, n: int = 0) -> None:
+        self.parent = array("q", range(n))
+        self.size = array("q", [1]) * n
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -65,54 +60,70 @@ class DisjointSets:
         self.size[ra] += self.size[rb]
 
 
-def match_keys(c: CustomerKeys) -> list[tuple]:
-    """The values on which two records are the same person (empty parts never match)."""
-    keys: list[tuple] = []
-    if c.email:
-        keys.append(("e", c.email))
-    if c.mobile_phone and c.last_name_key:
-        keys.append(("p", c.mobile_phone, c.last_name_key))
-    if c.first_name_key and c.last_name_key and c.street_key and c.postal_code:
-        keys.append(("a", c.first_name_key, c.last_name_key, c.street_key, c.postal_code))
-    return keys
+class PackedStrings:
+    """An append-only list of optional strings, packed as UTF-8 bytes with offsets."""
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._ends = array("q")
+        self._null = bytearray()
+
+    def append(self, text: str | None) -> None:
+        if text is not None:
+            self._data += text.encode()
+        self._ends.append(len(self._data))
+        self._null.append(text is None)
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i: int) -> str | None:
+        if self._null[i]:
+            return None
+        start = self._ends[i - 1] if i else 0
+        return self._data[start:self._ends[i]].decode()
 
 
-def resolve(records: Iterable[CustomerKeys]) -> dict[tuple[str, str], tuple[str, str | None]]:
-    """(rooftop_id, customer_id) -> (person_id, household_id) for every record given."""
-    sets = DisjointSets()
-    first_with: dict[tuple, int] = {}
-    items: list[CustomerKeys] = []
-    for rec in records:
-        i = sets.add()
-        items.append(rec)
-        for key in match_keys(rec):
-            j = first_with.setdefault(key, i)
-            if j != i:
-                sets.union(i, j)
-    del first_with
-    return _assign(items, sets)
+class _Records:
+    """The group's customer records in key order, packed: what identity needs of each."""
 
+    def __init__(self) -> None:
+        self.rooftops: list[str] = []
+        self._rooftop_no: dict[str, int] = {}
+        self.rooftop = array("l")
+        self.customer = PackedStrings()
+        self.person = PackedStrings()
+        self.household = PackedStrings()
+        self.is_person = bytearray()
+        self.updated = array("q")
+        #: the household id of the record's own address, as a number, when it has one
+        self.has_address = bytearray()
+        self.address = array("q")
 
-def _assign(items: list[CustomerKeys], sets: DisjointSets
-            ) -> dict[tuple[str, str], tuple[str, str | None]]:
-    person_of: dict[int, str] = {}
-    address_of: dict[int, tuple] = {}
-    for i, rec in enumerate(items):
-        root = sets.find(i)
-        ident = f"{rec.rooftop_id}/{rec.customer_id}"
-        if root not in person_of or ident < person_of[root]:
-            person_of[root] = ident
-        if rec.street_key and rec.postal_code:
-            rank = (rec.updated_at or datetime.min, ident)
-            if root not in address_of or rank > address_of[root][0]:
-                address_of[root] = (rank, rec.street_key, rec.postal_code)
-    result: dict[tuple[str, str], tuple[str, str | None]] = {}
-    for i, rec in enumerate(items):
-        root = sets.find(i)
-        address = address_of.get(root)
-        household = household_id(address[1], address[2]) if address else None
-        result[(rec.rooftop_id, rec.customer_id)] = (person_of[root], household)
-    return result
+    def add(self, row: sa.Row) -> None:
+        no = self._rooftop_no.get(row.rooftop_id)
+        if no is None:
+            no = self._rooftop_no[row.rooftop_id] = len(self.rooftops)
+            self.rooftops.append(row.rooftop_id)
+        self.rooftop.append(no)
+        self.customer.append(row.customer_id)
+        self.person.append(row.person_id)
+        self.household.append(row.household_id)
+        self.is_person.append(row.customer_type != "internal")
+        self.updated.append(_rank_time(row.updated_at))
+        has_address = bool(row.street_key and row.postal_code)
+        self.has_address.append(has_address)
+        self.address.append(_household_number(row.street_key, row.postal_code)
+                            if has_address else 0)
+
+    def __len__(self) -> int:
+        return len(self.rooftop)
+
+    def ident(self, i: int) -> str:
+        return f"{self.rooftops[self.rooftop[i]]}/{self.customer[i]}"
+
+    def key(self, i: int) -> tuple[str, str]:
+        return self.rooftops[self.rooftop[i]], self.customer[i] or ""
 
 
 def household_id(street_key: str, postal_code: str) -> str:
@@ -120,27 +131,122 @@ def household_id(street_key: str, postal_code: str) -> str:
     return "H" + digest.hexdigest()[:16]
 
 
+def _household_number(street_key: str, postal_code: str) -> int:
+    """The household id as a signed 64-bit number (its 16 hex digits), for an array;
+    ``_household_of`` turns it back."""
+    value = int(household_id(street_key, postal_code)[1:], 16)
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _household_of(number: int) -> str:
+    return "H" + format(number % (1 << 64), "016x")
+
+
+def _rank_time(value: datetime | None) -> int:
+    """Microseconds since datetime.min (a record without updated_at ranks with it)."""
+    if value is None:
+        return _NO_TIME
+    delta = value - datetime.min
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
 def resolve_group(conn: sa.Connection, *, group_id: str) -> int:
     """Recompute persons and households of the group; return how many records changed."""
+    records = _load(conn, group_id=group_id)
+    sets = DisjointSets(len(records))
+    for columns in MATCH_KEYS:
+        _join_equal_keys(conn, sets, group_id=group_id, columns=columns)
+    changed = 0
+    for batch in _changes(records, sets):
+        _write(conn, group_id=group_id, changes=batch)
+        changed += len(batch)
+    return changed
+
+
+def _in_group(group_id: str) -> sa.ColumnElement[bool]:
+    return customers.c.group_id == group_id
+
+
+def _key_order() -> list[sa.Column]:
+    """The records' order: the primary key's, so the store reads it from its index."""
+    return [c for c in customers.primary_key.columns if c.name != "group_id"]
+
+
+def _load(conn: sa.Connection, *, group_id: str) -> _Records:
     c = customers.c
-    stmt = (sa.select(c.rooftop_id, c.customer_id, c.email, c.mobile_phone, c.first_name_key,
-                      c.last_name_key, c.street_key, c.postal_code, c.updated_at,
-                      c.customer_type, c.person_id, c.household_id)
-            .where(c.group_id == group_id))
-    current: dict[tuple[str, str], tuple[str | None, str | None]] = {}
-    people: list[CustomerKeys] = []
-    for row in conn.execute(stmt.execution_options(yield_per=20000)):
-        key = (row.rooftop_id, row.customer_id)
-        current[key] = (row.person_id, row.household_id)
-        if row.customer_type != "internal":
-            people.append(CustomerKeys(*row[:9]))
-    wanted = resolve(people)
-    del people
-    nobody: tuple[str | None, str | None] = (None, None)
-    changes = [(key, wanted.get(key, nobody)) for key, now in current.items()
-               if wanted.get(key, nobody) != now]
-    _write(conn, group_id=group_id, changes=changes)
-    return len(changes)
+    stmt = (sa.select(c.rooftop_id, c.customer_id, c.customer_type, c.street_key,
+                      c.postal_code, c.updated_at, c.person_id, c.household_id)
+            .where(_in_group(group_id)).order_by(*_key_order()))
+    records = _Records()
+    for row in conn.execute(stmt.execution_options(yield_per=WRITE_BATCH)):
+        records.add(row)
+    return records
+
+
+def _join_equal_keys(conn: sa.Connection, sets: DisjointSets, *, group_id: str,
+                     columns: Sequence[str]) -> None:
+    """Join the records whose key (all these columns non-empty) is equal: the store
+    sorts them so that equal keys are neighbours, and only neighbours are compared."""
+    c = customers.c
+    numbered = sa.select(
+        (sa.func.row_number().over(order_by=_key_order()) - 1).label("idx"),
+        c.customer_type, *(c[name] for name in columns),
+    ).where(_in_group(group_id)).subquery()
+    keys = [numbered.c[name] for name in columns]
+    stmt = (sa.select(numbered.c.idx, *keys)
+            .where(sa.or_(numbered.c.customer_type.is_(None),
+                          numbered.c.customer_type != "internal"),
+                   *(sa.and_(k.is_not(None), k != "") for k in keys))
+            .order_by(*keys))
+    previous: tuple | None = None
+    first = -1
+    for row in conn.execute(stmt.execution_options(yield_per=WRITE_BATCH)):
+        key = tuple(row[1:])
+        if key == previous:
+            sets.union(row[0], first)
+        else:
+            previous, first = key, row[0]
+
+
+def _changes(records: _Records, sets: DisjointSets
+             ) -> Iterator[list[tuple[tuple[str, str], tuple[str | None, str | None]]]]:
+    """The records whose person or household differs from the stored one, in batches."""
+    n = len(records)
+    person = array("q", [-1]) * n  # per root: the record with the smallest key
+    home = array("q", [-1]) * n  # per root: the most recently updated record with an address
+    for i in range(n):
+        if not records.is_person[i]:
+            continue
+        root = sets.find(i)
+        best = person[root]
+        if best < 0 or records.ident(i) < records.ident(best):
+            person[root] = i
+        if records.has_address[i] and _later(records, i, home[root]):
+            home[root] = i
+    batch: list[tuple[tuple[str, str], tuple[str | None, str | None]]] = []
+    for i in range(n):
+        wanted: tuple[str | None, str | None] = (None, None)
+        if records.is_person[i]:
+            root = sets.find(i)
+            at = home[root]
+            wanted = (records.ident(person[root]),
+                      _household_of(records.address[at]) if at >= 0 else None)
+        if wanted != (records.person[i], records.household[i]):
+            batch.append((records.key(i), wanted))
+            if len(batch) >= WRITE_BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def _later(records: _Records, i: int, best: int) -> bool:
+    """Whether record i ranks after ``best`` by (updated_at, key)."""
+    if best < 0:
+        return True
+    if records.updated[i] != records.updated[best]:
+        return records.updated[i] > records.updated[best]
+    return records.ident(i) > records.ident(best)
 
 
 def _write(conn: sa.Connection, *, group_id: str,
@@ -152,6 +258,5 @@ def _write(conn: sa.Connection, *, group_id: str,
             .where(c.group_id == group_id, c.rooftop_id == sa.bindparam("k_rooftop"),
                    c.customer_id == sa.bindparam("k_customer"))
             .values(person_id=sa.bindparam("v_person"), household_id=sa.bindparam("v_house")))
-    for start in range(0, len(changes), 20000):
-        conn.execute(stmt, [{"k_rooftop": k[0], "k_customer": k[1], "v_person": v[0],
-                             "v_house": v[1]} for k, v in changes[start:start + 20000]])
+    conn.execute(stmt, [{"k_rooftop": k[0], "k_customer": k[1], "v_person": v[0],
+                         "v_house": v[1]} for k, v in changes])

@@ -6,8 +6,13 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import compress, islice
+
+import numpy as np
+import pyarrow as pa
 
 from dealerreach.ingest.clean import CLEANERS, CellContext, Cleaned, Rejected
+from dealerreach.ingest.columns import ColumnCleaner
 from dealerreach.ingest.profiles import Profile
 from dealerreach.ingest.source import SourceFile
 from dealerreach.ingest.spec import Column, Kind
@@ -54,6 +59,46 @@ class Record:
 
 
 @dataclass
+class Chunk:
+    """The cleaned rows of a chunk of a file: those cleaned by columns (their values,
+    column by column) and those cleaned one by one (as records). Rejected rows are
+    left out; their issues are with the reader."""
+
+    #: row numbers, cells and values (column name -> one value a row) of the rows
+    #: cleaned by columns
+    rows: list[int] = field(default_factory=list)
+    cells: list[list[str]] = field(default_factory=list)
+    values: dict[str, list] = field(default_factory=dict)
+    #: unknown columns: name -> one value a row (None: empty)
+    extra: dict[str, list] = field(default_factory=dict)
+    #: the rows cleaned one by one
+    records: list[Record] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows) + len(self.records)
+
+    @property
+    def last_row(self) -> int:
+        return max(self.rows[-1] if self.rows else 0,
+                   self.records[-1].row if self.records else 0)
+
+    def as_records(self) -> list[Record]:
+        """Every row as a record, in row order."""
+        names = list(self.values)
+        extra = list(self.extra.items())
+        made = [Record(row, dict(zip(names, values, strict=True)),
+                       {name: column[n] for name, column in extra}, cells)
+                for n, (row, cells, values) in enumerate(zip(
+                    self.rows, self.cells, zip(*self.values.values(), strict=True),
+                    strict=True))] if names else [
+                Record(row, {}, {name: column[n] for name, column in extra}, cells)
+                for n, (row, cells) in enumerate(zip(self.rows, self.cells, strict=True))]
+        if not self.records:
+            return made
+        return sorted(made + self.records, key=lambda r: r.row)
+
+
+@dataclass
 class RowReader:
     """Cleans the rows of one file; what it rejects or warns about goes to ``issues``."""
 
@@ -63,6 +108,11 @@ class RowReader:
     context_for: Callable[[str], CellContext]
     issues: list[Issue] = field(default_factory=list)
     rejected: int = 0
+    #: clean plain cells whole columns at a time (canonical format only); False: every
+    #: cell per row, as the vendor profiles always are
+    vectorised: bool = True
+    #: rows read ahead and cleaned together
+    chunk_rows: int = 5000
 
     def __post_init__(self) -> None:
         spec = self.source.spec
@@ -78,18 +128,57 @@ class RowReader:
         self.present: list[Column] = [c for _, c in self._known]
         self._rooftop_at = next((i for i, c in self._known if c.name == "rooftop_id"), None)
         self._parse = self.profile is not None and self.profile.name != "canonical"
+        self._phones = any(c.kind is Kind.PHONE for c in self.present)
 
     def records(self) -> Iterator[Record]:
+        """The file's cleaned records in row order; issues are added in row order too."""
+        for chunk in self.chunks():
+            yield from chunk.as_records()
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The file's rows a chunk at a time, cleaned; issues are added in row order."""
         width = len(self.source.columns)
-        for row, cells in self.source.rows:
-            if len(cells) != width:
-                self._reject(row, None, None,
-                             f"the row has {len(cells)} fields, the header has {width}",
-                             cells=cells)
-                continue
-            record = self._clean(row, cells)
-            if record is not None:
-                yield record
+        rows = iter(self.source.rows)
+        while read := list(islice(rows, self.chunk_rows)):
+            ok = (self._clean_columns(read, width) if self.vectorised and not self._parse
+                  else None)
+            chunk = ok[0] if ok is not None else Chunk()
+            for n, (row, cells) in enumerate(read):
+                if len(cells) != width:
+                    self._reject(row, None, None,
+                                 f"the row has {len(cells)} fields, the header has {width}",
+                                 cells=cells)
+                elif ok is None or not ok[1][n]:
+                    record = self._clean(row, cells)
+                    if record is not None:
+                        chunk.records.append(record)
+            yield chunk
+
+    def _clean_columns(self, read: list[tuple[int, list[str]]], width: int
+                       ) -> tuple[Chunk, np.ndarray]:
+        """The chunk cleaned column by column, and which rows that is right for."""
+        blank = [""] * width
+        table = list(zip(*(c if len(c) == width else blank for _, c in read), strict=True))
+        cells = [pa.array(column, pa.string()) for column in table]
+        countries = None
+        if self._phones and self._rooftop_at is not None:
+            country = {r: self.context_for(r).country for r in set(table[self._rooftop_at])}
+            countries = [country[r] for r in table[self._rooftop_at]]
+        cleaner = ColumnCleaner(cells, countries=countries)
+        values, ok = cleaner.clean(self._known)
+        extras = {}
+        for i, name in self._unknown:
+            extra, extra_ok = cleaner.extra(cells[i])
+            extras[name] = extra
+            ok &= extra_ok
+        ok &= np.fromiter((len(c) == width for _, c in read), dtype=bool, count=len(read))
+        keep = ok.tolist()
+        chunk = Chunk(rows=list(compress((r for r, _ in read), keep)),
+                      cells=list(compress((c for _, c in read), keep)),
+                      values={k: list(compress(v, keep)) for k, v in values.items()},
+                      extra={k: [x or None for x in compress(v, keep)]
+                             for k, v in extras.items()})
+        return chunk, ok
 
     def _clean(self, row: int, cells: list[str]) -> Record | None:
         ctx = self.context_for(cells[self._rooftop_at] if self._rooftop_at is not None
@@ -150,6 +239,11 @@ class RowReader:
         self.issues.append(Issue("rejected", self.source.display_name, row, column, value,
                                  reason, as_csv(cells)))
         self.rejected += 1
+
+    def reject_cells(self, row: int, cells: list[str], *, column: str, value: str | None,
+                     reason: str) -> None:
+        """Reject a row cleaned by columns for a reason found later."""
+        self._reject(row, column, value, reason, cells=cells)
 
     def reject(self, record: Record, *, column: str, reason: str) -> None:
         """Reject a cleaned record for a reason found later (an unknown reference)."""

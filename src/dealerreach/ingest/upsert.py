@@ -41,6 +41,8 @@ class TableStore:
         self._key_cols = [table.c[k] for k in self.key]
         self._inserted = 0
         self._analyse_at = 1000
+        #: keys of text only come back from the driver as they are: no result processing
+        self._text_keys = all(isinstance(c.type, sa.String) for c in self._key_cols)
 
     def fetch(self, keys: Iterable[Key], columns: Sequence[str] | None = None
               ) -> dict[Key, dict[str, Any]]:
@@ -58,8 +60,22 @@ class TableStore:
                 found[tuple(row[k] for k in self.key)] = dict(row)
         return found
 
+    def has_rows(self) -> bool:
+        """Whether the group has any row in this table."""
+        stmt = sa.select(sa.literal(1)).where(self.table.c.group_id == self.group_id).limit(1)
+        return self.conn.execute(stmt).first() is not None
+
     def existing_keys(self, keys: Iterable[Key]) -> set[Key]:
-        return set(self.fetch(keys, columns=[]))
+        """Which of these keys the store holds (only the key columns are read)."""
+        found: set[Key] = set()
+        for fixed, values in _by_prefix(list(dict.fromkeys(keys))).items():
+            stmt = sa.select(*self._key_cols).where(self.table.c.group_id == self.group_id,
+                                                    *self._fixed(fixed), self._any(values))
+            if self._text_keys:
+                found.update(_driver_rows(self.conn, stmt))
+            else:
+                found.update(tuple(row) for row in self.conn.execute(stmt))
+        return found
 
     def _fixed(self, fixed: tuple) -> list[sa.ColumnElement[bool]]:
         return [c == v for c, v in zip(self._key_cols[:-1], fixed, strict=True)]
@@ -85,6 +101,21 @@ class TableStore:
             executemany_rows(self.conn, self.table, rows)
         else:
             self.conn.execute(self.table.insert(), rows)
+
+    def insert_columns(self, columns: dict[str, list], n: int) -> None:
+        """Insert n rows given column by column (every column of the table)."""
+        if not n:
+            return
+        if self.conn.dialect.name == "postgresql":
+            copy_columns(self.conn, self.table, columns)
+            self._refresh_statistics(n)
+        elif self.conn.dialect.name == "sqlite":
+            executemany_columns(self.conn, self.table, columns)
+        else:
+            names = list(columns)
+            self.conn.execute(self.table.insert(), [
+                dict(zip(names, values, strict=True))
+                for values in zip(*columns.values(), strict=True)])
 
     def _refresh_statistics(self, added: int) -> None:
         """Statistics taken before a large load describe a near-empty table, and the
@@ -141,6 +172,55 @@ def executemany_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, 
             values.append(None if v is None else process(v))  # type: ignore[misc]
         params.append(tuple(values))
     conn.exec_driver_sql(sql, params)  # type: ignore[arg-type]
+
+
+def _driver_rows(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
+    """A select's rows straight from the driver's cursor (bound values converted as
+    SQLAlchemy converts them), without building result rows: for key lookups."""
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = compiled.construct_params()
+    for name, process in compiled._bind_processors.items():
+        if params.get(name) is not None:
+            params[name] = process(params[name])  # type: ignore[operator]
+    args: Any = (tuple(params[k] for k in compiled.positiontup or ())
+                 if compiled.positional else params)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), args)
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
+def copy_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
+    """Bulk insert of rows given column by column, with PostgreSQL COPY."""
+    names = [c.name for c in table.c]
+    lists = [[None if v is None else json.dumps(v) for v in columns[n]]
+             if isinstance(table.c[n].type, sa.JSON) else columns[n] for n in names]
+    quoted = ", ".join(f'"{n}"' for n in names)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            for row in zip(*lists, strict=True):
+                copy.write_row(row)
+    finally:
+        cursor.close()
+
+
+def executemany_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]
+                        ) -> None:
+    """Bulk insert of rows given column by column, through the driver's executemany,
+    values converted by the column types' own bind processors."""
+    names = [c.name for c in table.c]
+    lists = []
+    for n in names:
+        process = table.c[n].type._cached_bind_processor(conn.dialect)
+        values = columns[n]
+        lists.append(values if process is None
+                     else [None if v is None else process(v) for v in values])
+    quoted = ", ".join(f'"{n}"' for n in names)
+    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
+    conn.exec_driver_sql(sql, list(zip(*lists, strict=True)))  # type: ignore[arg-type]
 
 
 def _copy_value(value: Any, is_json: bool) -> Any:
