@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +17,12 @@ import sqlalchemy as sa
 
 from dealerreach.clock import Clock, SystemClock
 from dealerreach.ingest.clean import CellContext, identity_key
+from dealerreach.ingest.first_load import ChunkRows, defaults, new_columns
 from dealerreach.ingest.identity import resolve_group
 from dealerreach.ingest.profiles import Profile, get_profile
 from dealerreach.ingest.rows import Chunk, Issue, Record, RowReader
 from dealerreach.ingest.source import ImportRefused, ImportSource
-from dealerreach.ingest.spec import (
-    BY_NAME,
-    CUSTOMER_REFERENCES,
-    FILES,
-    VEHICLE_REFERENCES,
-    FileSpec,
-)
+from dealerreach.ingest.spec import BY_NAME, CUSTOMER_REFERENCES, VEHICLE_REFERENCES, FileSpec
 from dealerreach.ingest.upsert import Counts, TableStore, differs, merge_extra
 from dealerreach.storage import schema
 
@@ -312,7 +306,7 @@ class _Run:
         references checked and rows inserted column by column, without lookups. A key
         an earlier chunk brought is refused by the store's key: the chunk is then rolled
         back to a savepoint and upserted row by row."""
-        rows = _ChunkRows(chunk)
+        rows = ChunkRows(chunk)
         if spec.column("rooftop_id"):
             rooftops = rows.in_order("rooftop_id")
             if {r for _, r in rooftops if r} - self.rooftop_country.keys():
@@ -330,7 +324,7 @@ class _Run:
         kept = rows.kept_chunk()
         try:
             with self.conn.begin_nested():
-                store.insert_columns(_new_columns(table, spec, kept, group_id=self.group_id),
+                store.insert_columns(new_columns(table, spec, kept, group_id=self.group_id),
                                      len(kept.rows))
                 store.insert([self._merged(table, spec, None, rec) for rec in kept.records])
         except (sa.exc.IntegrityError, psycopg.errors.IntegrityError):
@@ -338,7 +332,7 @@ class _Run:
             return
         counts.inserted += len(kept)
 
-    def _require_columns(self, rows: _ChunkRows, reader: RowReader, *, target: str,
+    def _require_columns(self, rows: ChunkRows, reader: RowReader, *, target: str,
                          columns: tuple[str, str], what: str) -> None:
         """Reject the rows whose reference is in neither this import nor the store."""
         keys = rows.keys(columns)
@@ -402,7 +396,7 @@ class _Run:
     def _merged(self, table: sa.Table, spec: FileSpec, before: dict | None,
                 rec: Record) -> dict:
         # a new record starts from the format's defaults; a stored one from what it holds
-        base = before if before is not None else _defaults(spec)
+        base = before if before is not None else defaults(spec)
         row = {**base, "group_id": self.group_id, **rec.values}
         row["extra"] = merge_extra(before.get("extra") if before else None, rec.extra)
         if "is_bare" in table.c:
@@ -450,13 +444,6 @@ def _compared(table: sa.Table) -> list[str]:
 _DERIVED = ("person_id", "household_id")
 
 
-def _defaults(spec: FileSpec) -> dict[str, Any]:
-    """The format's defaults of a file's columns (read only: callers copy them)."""
-    return _DEFAULTS[spec.name]
-
-
-_DEFAULTS = {spec.name: {c.name: c.default for c in spec.columns if c.default is not None}
-             for spec in FILES}
 
 
 def _bare_row(table: sa.Table, **values: Any) -> dict:
@@ -485,89 +472,3 @@ def _version(before: dict | None, row: dict, *, import_id: int | None,
              "customer_id": row["customer_id"], "effective_at": row.get("updated_at") or now,
              "import_id": import_id, "changed": changed,
              **{f: None if row.get(f) is None else str(row.get(f)) for f in fields}}]
-
-
-class _ChunkRows:
-    """The rows of a chunk in row order, whichever way they were cleaned, for reference
-    checks: their values by column, and rejecting one of them."""
-
-    def __init__(self, chunk: Chunk) -> None:
-        self.chunk = chunk
-        order = [(row, n) for n, row in enumerate(chunk.rows)]
-        order += [(rec.row, -1 - n) for n, rec in enumerate(chunk.records)]
-        #: per row: n >= 0 a row cleaned by columns, -1 - n a record
-        self.order = [n for _, n in sorted(order)]
-        self.rejected: set[int] = set()
-
-    def in_order(self, column: str) -> list[tuple[int, Any]]:
-        """(row number, value) of every row."""
-        fast = self.chunk.values.get(column)
-        if not self.chunk.records:
-            return list(zip(self.chunk.rows, fast or [None] * len(self.chunk.rows),
-                            strict=True))
-        return [(self.chunk.rows[n], fast[n] if fast is not None else None) if n >= 0
-                else (self.chunk.records[-1 - n].row,
-                      self.chunk.records[-1 - n].values.get(column))
-                for n in self.order]
-
-    def keys(self, columns: tuple[str, str]) -> list[tuple | None]:
-        """A reference per row, None where it is empty."""
-        first, last = ([value for _, value in self.in_order(c)] for c in columns)
-        return [None if b in (None, "") else (a, b) for a, b in zip(first, last, strict=True)]
-
-    def reject(self, at: int, reader: RowReader, *, column: str, reason: str) -> None:
-        n = self.order[at]
-        self.rejected.add(n)
-        if n < 0:
-            reader.reject(self.chunk.records[-1 - n], column=column, reason=reason)
-            return
-        value = self.chunk.values[column][n]
-        reader.reject_cells(self.chunk.rows[n], self.chunk.cells[n], column=column,
-                            value=None if value is None else str(value), reason=reason)
-
-    def distinct(self, columns: tuple[str, ...]) -> set[str]:
-        """The non-empty values of these columns in rows not rejected."""
-        kept = self.kept_chunk()
-        found = {str(v) for c in columns for v in kept.values.get(c, ()) if v}
-        found.update(str(rec.values[c]) for rec in kept.records for c in columns
-                     if rec.values.get(c))
-        return found
-
-    def kept_chunk(self) -> Chunk:
-        if not self.rejected:
-            return self.chunk
-        c = self.chunk
-        keep = [n not in self.rejected for n in range(len(c.rows))]
-        return Chunk(rows=list(compress(c.rows, keep)), cells=list(compress(c.cells, keep)),
-                     values={k: list(compress(v, keep)) for k, v in c.values.items()},
-                     extra={k: list(compress(v, keep)) for k, v in c.extra.items()},
-                     records=[r for n, r in enumerate(c.records)
-                              if -1 - n not in self.rejected])
-
-
-def _new_columns(table: sa.Table, spec: FileSpec, chunk: Chunk, *, group_id: str
-                 ) -> dict[str, list]:
-    """The table's columns for new records of a chunk (as ``_merged`` makes each row)."""
-    n = len(chunk.rows)
-    defaults = _defaults(spec)
-    columns: dict[str, list] = {}
-    for name in (c.name for c in table.c):
-        if name in chunk.values:
-            columns[name] = chunk.values[name]
-        elif name == "group_id":
-            columns[name] = [group_id] * n
-        elif name == "extra":
-            columns[name] = _extra_column(chunk.extra, n)
-        elif name == "is_bare":
-            columns[name] = [False] * n
-        else:
-            columns[name] = [defaults.get(name)] * n
-    return columns
-
-
-def _extra_column(extra: dict[str, list], n: int) -> list[dict | None]:
-    if not extra:
-        return [None] * n
-    names = list(extra)
-    return [{k: v for k, v in zip(names, values, strict=True) if v is not None} or None
-            for values in zip(*extra.values(), strict=True)]

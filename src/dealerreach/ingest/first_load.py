@@ -1,0 +1,110 @@
+"""A first load of a file, column by column: a chunk's rows in row order for reference
+checks, and the table's columns for its new records.
+
+Used when the group has no records of a file's kind yet (see ``run._Run._insert_chunk``):
+the rows cleaned by columns are never turned into one dictionary a row.
+"""
+
+from __future__ import annotations
+
+from itertools import compress
+from typing import Any
+
+import sqlalchemy as sa
+
+from dealerreach.ingest.rows import Chunk, RowReader
+from dealerreach.ingest.spec import FILES, FileSpec
+
+_DEFAULTS = {spec.name: {c.name: c.default for c in spec.columns if c.default is not None}
+             for spec in FILES}
+
+
+def defaults(spec: FileSpec) -> dict[str, Any]:
+    """The format's defaults of a file's columns, for new records (read only)."""
+    return _DEFAULTS[spec.name]
+
+
+class ChunkRows:
+    """The rows of a chunk in row order, whichever way they were cleaned, for reference
+    checks: their values by column, and rejecting one of them."""
+
+    def __init__(self, chunk: Chunk) -> None:
+        self.chunk = chunk
+        order = [(row, n) for n, row in enumerate(chunk.rows)]
+        order += [(rec.row, -1 - n) for n, rec in enumerate(chunk.records)]
+        #: per row: n >= 0 a row cleaned by columns, -1 - n a record
+        self.order = [n for _, n in sorted(order)]
+        self.rejected: set[int] = set()
+
+    def in_order(self, column: str) -> list[tuple[int, Any]]:
+        """(row number, value) of every row."""
+        fast = self.chunk.values.get(column)
+        if not self.chunk.records:
+            return list(zip(self.chunk.rows, fast or [None] * len(self.chunk.rows),
+                            strict=True))
+        return [(self.chunk.rows[n], fast[n] if fast is not None else None) if n >= 0
+                else (self.chunk.records[-1 - n].row,
+                      self.chunk.records[-1 - n].values.get(column))
+                for n in self.order]
+
+    def keys(self, columns: tuple[str, str]) -> list[tuple | None]:
+        """A reference per row, None where it is empty."""
+        first, last = ([value for _, value in self.in_order(c)] for c in columns)
+        return [None if b in (None, "") else (a, b) for a, b in zip(first, last, strict=True)]
+
+    def reject(self, at: int, reader: RowReader, *, column: str, reason: str) -> None:
+        n = self.order[at]
+        self.rejected.add(n)
+        if n < 0:
+            reader.reject(self.chunk.records[-1 - n], column=column, reason=reason)
+            return
+        value = self.chunk.values[column][n]
+        reader.reject_cells(self.chunk.rows[n], self.chunk.cells[n], column=column,
+                            value=None if value is None else str(value), reason=reason)
+
+    def distinct(self, columns: tuple[str, ...]) -> set[str]:
+        """The non-empty values of these columns in rows not rejected."""
+        kept = self.kept_chunk()
+        found = {str(v) for c in columns for v in kept.values.get(c, ()) if v}
+        found.update(str(rec.values[c]) for rec in kept.records for c in columns
+                     if rec.values.get(c))
+        return found
+
+    def kept_chunk(self) -> Chunk:
+        if not self.rejected:
+            return self.chunk
+        c = self.chunk
+        keep = [n not in self.rejected for n in range(len(c.rows))]
+        return Chunk(rows=list(compress(c.rows, keep)), cells=list(compress(c.cells, keep)),
+                     values={k: list(compress(v, keep)) for k, v in c.values.items()},
+                     extra={k: list(compress(v, keep)) for k, v in c.extra.items()},
+                     records=[r for n, r in enumerate(c.records)
+                              if -1 - n not in self.rejected])
+
+
+def new_columns(table: sa.Table, spec: FileSpec, chunk: Chunk, *, group_id: str
+                ) -> dict[str, list]:
+    """The table's columns for new records of a chunk (as ``_merged`` makes each row)."""
+    n = len(chunk.rows)
+    start = defaults(spec)
+    columns: dict[str, list] = {}
+    for name in (c.name for c in table.c):
+        if name in chunk.values:
+            columns[name] = chunk.values[name]
+        elif name == "group_id":
+            columns[name] = [group_id] * n
+        elif name == "extra":
+            columns[name] = _extra_column(chunk.extra, n)
+        elif name == "is_bare":
+            columns[name] = [False] * n
+        else:
+            columns[name] = [start.get(name)] * n
+    return columns
+
+
+def _extra_column(extra: dict[str, list], n: int) -> list[dict | None]:
+    if not extra:
+        return [None] * n
+    names = list(extra)
+    return [{k: v for k, v in zip(names, values, strict=True) if v is not None} or None
+            for values in zip(*extra.values(), strict=True)]
