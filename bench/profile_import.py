@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import shutil
 import sys
 import threading
 import time
@@ -73,6 +74,23 @@ def _rss_mb() -> float:
     return 0.0
 
 
+def _peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _only(folder: Path, names: str) -> Path:
+    """A folder of links to some of the group's files (an import of those alone)."""
+    chosen = OUT / "only" / "-".join(sorted(n.strip() for n in names.split(",")))
+    shutil.rmtree(chosen, ignore_errors=True)
+    chosen.mkdir(parents=True)
+    for name in (n.strip() for n in names.split(",")):
+        (chosen / name).symlink_to((folder / name).resolve())
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Profile one dealerreach import.")
     parser.add_argument("--customers", type=int, default=50_000)
@@ -82,8 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--cprofile", type=Path, help="write cProfile stats here")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--only", help="comma-separated files of the group to import "
+                                       "(e.g. rooftops.csv,customers.csv); default: all")
     args = parser.parse_args(argv)
     group = demo_group(customers=args.customers, rooftops=args.rooftops, seed=args.seed)
+    folder = _only(group.folder, args.only) if args.only else group.folder
     with fresh_store(args.engine, label="profile", folder=OUT / "stores",
                      admin_url=args.postgres, keep=args.keep) as url:
         engine = open_store(url)
@@ -93,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             profiler.enable()
         with MemoryWatch() as memory:
             memory.watch_identity()
-            report = import_path(engine, group.folder, group_id="bench",
+            report = import_path(engine, folder, group_id="bench",
                                  progress=memory.on_progress)
         if profiler:
             profiler.disable()
@@ -102,8 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         engine.dispose()
         if args.keep:
             print(f"kept: {url}")
-    print(f"{report.status}: {group.total_rows:,} rows in {seconds:.1f} s "
-          f"({group.total_rows / seconds:,.0f} rows/s)")
+    rows = sum(n for name, n in group.rows.items() if (folder / name).exists())
+    print(f"{report.status}: {rows:,} rows in {seconds:.1f} s ({rows / seconds:,.0f} rows/s)")
+    print(f"peak resident memory of the process: {_peak_mb():,.0f} MB")
     print("peak resident memory by step:")
     for step, peak in memory.peak.items():
         print(f"  {step:<20} {peak:,.0f} MB")
