@@ -6,11 +6,17 @@ write rows directly, for shapes an import cannot easily make (many groups, many 
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import uvicorn
 
 from dealerreach.clock import FixedClock
 from dealerreach.storage import schema
@@ -113,3 +119,25 @@ def add_issues(conn: sa.Connection, import_id: int, severity: str, count: int, *
     add_rows(conn, schema.import_issues, [
         {"row": first_row + i, "value": value or f"v{first_row + i}"} for i in range(count)
     ], import_id=import_id, severity=severity, file=file, column=column, reason=reason)
+
+
+@contextmanager
+def serving(engine: sa.Engine) -> Iterator[str]:
+    """The app on a free loopback port, served by uvicorn in a background thread."""
+    from dealerreach.web.app import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(engine=engine), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

@@ -8,9 +8,6 @@ to keep a screenshot of each page.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +15,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-import uvicorn
 
-from dealerreach.web.app import create_app
-
-from .helpers import BAD_BIRTH_DATE, BAD_ROW, CUSTOMERS, canonical_files, run_import
+from .helpers import BAD_BIRTH_DATE, BAD_ROW, CUSTOMERS, canonical_files, run_import, serving
 
 pytestmark = pytest.mark.browser
 
@@ -53,19 +47,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def served(engine: sa.Engine) -> Iterator[str]:
     """The app on a free loopback port, served by uvicorn in a background thread."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(engine=engine), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(engine) as url:
+        yield url
 
 
 @dataclass

@@ -8,9 +8,6 @@ but one store is enough to prove what the browser shows.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -18,13 +15,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-import uvicorn
 
 from dealerreach.segments import export
 from dealerreach.storage.engine import create_store_engine
 from dealerreach.web import segments_data
-from dealerreach.web.app import create_app
 
+from .helpers import serving
 from .test_overview_browser import CHROMIUM, CHROMIUM_ARGS, IN_CI, Visit
 
 pytestmark = pytest.mark.browser
@@ -77,19 +73,8 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def base_url(real_store: sa.Engine) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(engine=real_store), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(real_store) as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from typing import Annotated
 
 import sqlalchemy as sa
 import typer
 
+from dealerreach.clock import SystemClock
 from dealerreach.settings import Settings
 from dealerreach.storage.engine import open_store
 
@@ -25,3 +27,14 @@ def settings() -> Settings:
 @lru_cache(maxsize=1)
 def open_engine() -> sa.Engine:
     return open_store(settings().database_url)
+
+
+def as_of_date(text: str | None) -> date:
+    """The --as-of option: a date YYYY-MM-DD, today when not given."""
+    if text is None:
+        return SystemClock().now().date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date like 2025-06-30",
+                                 param_hint="--as-of") from None

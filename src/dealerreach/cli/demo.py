@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dealerreach.clock import SystemClock
+from dealerreach.cli.context import as_of_date
 from dealerreach.testing.generator import GenerationSummary, generate_group
 
 app = typer.Typer(help="Demo data: a synthetic dealer group.", no_args_is_help=True)
@@ -22,16 +22,6 @@ err = Console(stderr=True)
 @app.callback()
 def demo() -> None:
     """Demo data: a synthetic dealer group."""
-
-
-def _as_of(text: str | None) -> date:
-    if text is None:
-        return SystemClock().now().date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date like 2025-06-30",
-                                 param_hint="--as-of") from None
 
 
 @app.command()
@@ -54,7 +44,7 @@ def generate(
     folders delta-YYYY-MM-DD hold each following day's changes: import the folder
     first, then the deltas in date order.
     """
-    day = _as_of(as_of)
+    day = as_of_date(as_of)
     columns = (TextColumn("customers"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     try:

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dealerreach.cli.context import GroupOption, open_engine, settings
+from dealerreach.cli.context import GroupOption, as_of_date, open_engine, settings
 from dealerreach.clock import SystemClock
 from dealerreach.segments import export as stored
 from dealerreach.storage.config import load_config, save_overrides, stored_overrides
@@ -30,16 +30,6 @@ AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", help="The as-of date D, YYYY-MM-DD (default: today).")]
 EngineOption = Annotated[str, typer.Option(
     "--engine", help="Where the rules run: duckdb (default), postgres or spark.")]
-
-
-def _as_of(text: str | None) -> date:
-    if text is None:
-        return SystemClock().now().date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        err.print(f"--as-of: {text!r} is not a date YYYY-MM-DD")
-        raise typer.Exit(2) from None
 
 
 def _run(group_id: str, day: date, engine: str) -> Any:
@@ -82,7 +72,7 @@ def _ensure_run(group_id: str, day: date) -> None:
 def run_command(as_of: AsOfOption = None, engine: EngineOption = "duckdb",
                 group: GroupOption = None) -> None:
     """Compute every opportunity's features and segments on D and store them."""
-    group_id, day = group or settings().group, _as_of(as_of)
+    group_id, day = group or settings().group, as_of_date(as_of)
     result = _run(group_id, day, engine)
     since = (f"; since {result.previous_as_of}: {result.entered:,} entered, "
              f"{result.left:,} left a segment") if result.previous_as_of else ""
@@ -94,7 +84,7 @@ def run_command(as_of: AsOfOption = None, engine: EngineOption = "duckdb",
 def export_command(out: Annotated[Path, typer.Option("--out", help="The CSV file to write.")],
                    as_of: AsOfOption = None, group: GroupOption = None) -> None:
     """One CSV row per active opportunity (runs the segments first if D has no run)."""
-    group_id, day = group or settings().group, _as_of(as_of)
+    group_id, day = group or settings().group, as_of_date(as_of)
     _ensure_run(group_id, day)
     with open_engine().connect() as conn:
         count = stored.write_export(conn, out, group_id=group_id, as_of=day)
@@ -104,7 +94,7 @@ def export_command(out: Annotated[Path, typer.Option("--out", help="The CSV file
 @segments_app.command("summary")
 def summary_command(as_of: AsOfOption = None, group: GroupOption = None) -> None:
     """Rooftop × segment counts of primary segments, sales and service."""
-    group_id, day = group or settings().group, _as_of(as_of)
+    group_id, day = group or settings().group, as_of_date(as_of)
     _ensure_run(group_id, day)
     with open_engine().connect() as conn:
         config = load_config(conn, group_id=group_id)
@@ -140,7 +130,7 @@ def opportunity_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Every feature of one opportunity and why it is (or is not) in each segment."""
-    group_id, day = group or settings().group, _as_of(as_of)
+    group_id, day = group or settings().group, as_of_date(as_of)
     _ensure_run(group_id, day)
     with open_engine().connect() as conn:
         features = stored.stored_opportunity(conn, group_id=group_id, as_of=day,
