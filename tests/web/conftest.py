@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from dealerreach.web.app import create_app
 
-from .helpers import ROOFTOPS, canonical_files, run_import
+from .helpers import CHROMIUM, CHROMIUM_ARGS, IN_CI, ROOFTOPS, canonical_files, run_import
 
 
 @pytest.fixture
@@ -35,3 +35,18 @@ def refused(engine: sa.Engine, folder: Callable[..., Path]) -> Any:
 def client(engine: sa.Engine) -> Iterator[TestClient]:
     with TestClient(create_app(engine=engine)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        message = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(f"CI=true requires the browser tests: {message}")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

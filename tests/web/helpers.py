@@ -6,6 +6,7 @@ write rows directly, for shapes an import cannot easily make (many groups, many 
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -119,6 +120,14 @@ def add_issues(conn: sa.Connection, import_id: int, severity: str, count: int, *
     add_rows(conn, schema.import_issues, [
         {"row": first_row + i, "value": value or f"v{first_row + i}"} for i in range(count)
     ], import_id=import_id, severity=severity, file=file, column=column, reason=reason)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 @contextmanager

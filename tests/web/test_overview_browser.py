@@ -16,32 +16,18 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from .helpers import BAD_BIRTH_DATE, BAD_ROW, CUSTOMERS, canonical_files, run_import, serving
+from .helpers import (
+    BAD_BIRTH_DATE,
+    BAD_ROW,
+    CUSTOMERS,
+    canonical_files,
+    run_import,
+    serving,
+)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 SCREENSHOTS = os.environ.get("DEALERREACH_TEST_SCREENSHOTS")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        message = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if IN_CI:
-            pytest.fail(f"CI=true requires the browser tests: {message}")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from dealerreach.storage.engine import create_store_engine
 from dealerreach.web import segments_data
 
 from .helpers import serving
-from .test_overview_browser import CHROMIUM, CHROMIUM_ARGS, IN_CI, Visit
+from .test_overview_browser import Visit
 
 pytestmark = pytest.mark.browser
 
@@ -57,29 +57,14 @@ def real_store(pg_template: tuple[sa.Engine, str] | None,
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        message = f"Debian's Chromium is not installed at {CHROMIUM}"
-        if IN_CI:
-            pytest.fail(f"CI=true requires the browser tests: {message}")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def base_url(real_store: sa.Engine) -> Iterator[str]:
     with serving(real_store) as url:
         yield url
 
 
 @pytest.fixture
-def visit(chromium: Any, base_url: str) -> Iterator[Visit]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+def visit(browser: Any, base_url: str) -> Iterator[Visit]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     yield Visit(context.new_page(), base_url)
     context.close()
 

@@ -51,13 +51,18 @@ def _run(group_id: str, day: date, engine: str) -> Any:
             raise typer.Exit(2) from None
 
 
-def _save(conn: Any, group_id: str, overrides: dict[str, Any]) -> None:
-    """Check the settings (values, segment orders, custom segments), then store them."""
+def _save(group_id: str, overrides: dict[str, Any], *, source: str) -> None:
+    """Check the settings (values, segment orders, custom segments), then store them in
+    one transaction; a refusal names ``source`` and exits 2 with nothing stored."""
     from dealerreach.segments.assign import check_config
 
-    config = save_overrides(conn, group_id=group_id, overrides=overrides,
-                            now=SystemClock().now())
-    check_config(config)
+    with open_engine().begin() as conn:
+        try:
+            check_config(save_overrides(conn, group_id=group_id, overrides=overrides,
+                                        now=SystemClock().now()))
+        except ValueError as exc:
+            err.print(f"{source}: {exc}")
+            raise typer.Exit(2) from None
 
 
 def _ensure_run(group_id: str, day: date) -> None:
@@ -191,14 +196,9 @@ def config_set(name: Annotated[str, typer.Argument(help="A setting's name.")],
         parsed = json.loads(value)
     except json.JSONDecodeError:
         parsed = value
-    engine = open_engine()
-    with engine.begin() as conn:
+    with open_engine().connect() as conn:
         overrides = {**stored_overrides(conn, group_id=group_id), name: parsed}
-        try:
-            _save(conn, group_id, overrides)
-        except ValueError as exc:
-            err.print(f"config: {exc}")
-            raise typer.Exit(2) from None
+    _save(group_id, overrides, source="config")
     console.print(f"{name} = {json.dumps(parsed)} for group {group_id}")
 
 
@@ -212,10 +212,5 @@ def config_load(path: Annotated[Path, typer.Argument(help="A JSON file of settin
     except (OSError, json.JSONDecodeError) as exc:
         err.print(f"{path}: {exc}")
         raise typer.Exit(2) from None
-    with open_engine().begin() as conn:
-        try:
-            _save(conn, group_id, overrides)
-        except ValueError as exc:
-            err.print(f"{path}: {exc}")
-            raise typer.Exit(2) from None
+    _save(group_id, overrides, source=str(path))
     console.print(f"Settings of group {group_id} loaded from {path}")
