@@ -80,6 +80,18 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """Date and timestamp columns (SQLite gives ISO text, PostgreSQL dates)."""
 
+NUMBER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "rooftops": ("market_area_radius",),
+    "vehicles": ("year", "msrp"),
+    "deals": ("amount_financed", "apr", "monthly_payment", "residual_value", "term_months",
+              "annual_miles", "odometer", "service_contract_months", "service_contract_miles",
+              "maintenance_plan_months", "maintenance_plan_miles"),
+    "repair_orders": ("odometer", "customer_pay_total", "warranty_total"),
+    "valuations": ("year", "value"),
+}
+"""Numeric columns, as float64 (NaN when missing; whole numbers stay exact). Every other
+column is text."""
+
 
 def _datetimes(column: pd.Series) -> pd.Series:
     if not pd.api.types.is_datetime64_any_dtype(column):
@@ -100,8 +112,14 @@ def load_inputs(store_url: str, group_id: str) -> dict[str, pd.DataFrame]:
     tables: dict[str, pd.DataFrame] = {}
     for name, columns in TABLE_COLUMNS.items():
         frame = arrow.pop(name).select(list(columns)).to_pandas(date_as_object=False)
-        for column in DATE_COLUMNS.get(name, ()):
-            frame[column] = _datetimes(frame[column])
+        dates, numbers = DATE_COLUMNS.get(name, ()), NUMBER_COLUMNS.get(name, ())
+        for column in columns:
+            if column in dates:
+                frame[column] = _datetimes(frame[column])
+            elif column in numbers:
+                frame[column] = frame[column].astype("float64")
+            else:  # a column with no value at all comes as objects
+                frame[column] = frame[column].astype("str")
         tables[name] = frame
     tables["centroids"] = centroid_arrow().to_pandas()
     return tables
@@ -206,7 +224,8 @@ class Codes:
 
 
 def encode(column: pd.Series, dtype: pd.CategoricalDtype) -> pd.Series:
-    return column.astype("str").astype(dtype).cat.codes.astype("int32")
+    codes = pd.Categorical(column, categories=dtype.categories).codes
+    return pd.Series(codes, index=column.index, dtype="int32")
 
 
 def decode(codes: pd.Series, dtype: pd.CategoricalDtype) -> pd.Series:
