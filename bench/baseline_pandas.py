@@ -34,19 +34,21 @@ import argparse
 import calendar
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import sqlalchemy as sa
 
 from dealerreach.features.categories import SHIPPED, CategoryRule
 from dealerreach.features.config import MakeTermSetting, RuleConfig
 from dealerreach.features.market import centroid_arrow
 from dealerreach.segments.export import EXPORT_COLUMNS, EXTRA_COLUMNS
-from dealerreach.storage.arrow import read_tables
+from dealerreach.storage import arrow as store_arrow
 from dealerreach.storage.engine import create_store_engine
 
 # --- reading ------------------------------------------------------------------------------
@@ -101,28 +103,46 @@ def _datetimes(column: pd.Series) -> pd.Series:
     return column.astype("datetime64[us]")
 
 
+def _arrow_tables(engine: sa.Engine, group_id: str) -> Iterator[tuple[str, pa.Table]]:
+    """(name, Arrow table) of each store table, read by the product's own reader: one
+    table at a time and only the wanted columns where it offers that (``each_table``),
+    else every table at once (``read_tables``)."""
+    names = list(TABLE_COLUMNS)
+    if hasattr(store_arrow, "each_table"):
+        yield from store_arrow.each_table(engine, group_id=group_id, names=names,
+                                          columns=TABLE_COLUMNS)
+    else:
+        yield from store_arrow.read_tables(engine, group_id=group_id, names=names).items()
+
+
 def load_inputs(store_url: str, group_id: str) -> dict[str, pd.DataFrame]:
     """The group's records (every row, not yet cut to a date) as pandas frames, plus
     ``centroids`` (country, postal_code, latitude, longitude)."""
     engine = create_store_engine(store_url)
+    tables: dict[str, pd.DataFrame] = {}
     try:
-        arrow = read_tables(engine, group_id=group_id, names=list(TABLE_COLUMNS))
+        for name, table in _arrow_tables(engine, group_id):
+            tables[name] = _frame(name, table)
     finally:
         engine.dispose()
-    tables: dict[str, pd.DataFrame] = {}
-    for name, columns in TABLE_COLUMNS.items():
-        frame = arrow.pop(name).select(list(columns)).to_pandas(date_as_object=False)
-        dates, numbers = DATE_COLUMNS.get(name, ()), NUMBER_COLUMNS.get(name, ())
-        for column in columns:
-            if column in dates:
-                frame[column] = _datetimes(frame[column])
-            elif column in numbers:
-                frame[column] = frame[column].astype("float64")
-            else:  # a column with no value at all comes as objects
-                frame[column] = frame[column].astype("str")
-        tables[name] = frame
     tables["centroids"] = centroid_arrow().to_pandas()
     return tables
+
+
+def _frame(name: str, table: pa.Table) -> pd.DataFrame:
+    """One store table as pandas: the wanted columns, dates as datetime64, numbers as
+    float64, the rest as text."""
+    columns = TABLE_COLUMNS[name]
+    frame = table.select(list(columns)).to_pandas(date_as_object=False)
+    dates, numbers = DATE_COLUMNS.get(name, ()), NUMBER_COLUMNS.get(name, ())
+    for column in columns:
+        if column in dates:
+            frame[column] = _datetimes(frame[column])
+        elif column in numbers:
+            frame[column] = frame[column].astype("float64")
+        else:  # a column with no value at all comes as objects
+            frame[column] = frame[column].astype("str")
+    return frame
 
 
 # --- dates ---------------------------------------------------------------------------------

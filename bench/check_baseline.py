@@ -1,8 +1,8 @@
 """Compare the pandas baseline with the product's export for one store, group and date.
 
-The product's export is written by ``dealerreach segments export`` (it runs the
-segments first when the date has no run) against the same store, unless a CSV is
-given. Both sides are formatted with the export's own ``format_cell`` and matched on the
+The product's export is written by ``dealerreach segments run`` (so the run of that
+date is fresh) and ``dealerreach segments export`` against the same store, unless a CSV
+is given. Both sides are formatted with the export's own ``format_cell`` and matched on the
 VIN (one opportunity per VIN); the report gives the rows on each side, the VINs on one
 side only, and per column the number of mismatching cells with a few examples.
 
@@ -54,11 +54,13 @@ def product_rows(path: Path) -> dict[str, dict[str, str]]:
 
 
 def run_product_export(store_url: str, group: str, as_of: date, out: Path) -> None:
-    """``dealerreach segments export`` into ``out``, against ``store_url``."""
+    """``dealerreach segments run`` then ``segments export`` into ``out``, against
+    ``store_url``."""
     env = {**os.environ, "DEALERREACH_DATABASE_URL": store_url}
-    command = [sys.executable, "-m", "dealerreach", "segments", "export", "--group", group,
-               "--as-of", as_of.isoformat(), "--out", str(out)]
-    subprocess.run(command, env=env, check=True, capture_output=True)
+    base = [sys.executable, "-m", "dealerreach", "segments"]
+    where = ["--group", group, "--as-of", as_of.isoformat()]
+    for command in ([*base, "run", *where], [*base, "export", *where, "--out", str(out)]):
+        subprocess.run(command, env=env, check=True, capture_output=True)
 
 
 def compare(ours: dict[str, dict[str, str]], theirs: dict[str, dict[str, str]], *,
@@ -95,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             product_csv = Path(folder) / "product.csv"
             started = time.perf_counter()
             run_product_export(args.store_url, args.group, args.as_of, product_csv)
-            print(f"product export: {time.perf_counter() - started:.1f} s")
+            print(f"product run and export: {time.perf_counter() - started:.1f} s")
         theirs = product_rows(product_csv)
 
     started = time.perf_counter()
