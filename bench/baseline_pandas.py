@@ -227,30 +227,33 @@ class Inputs:
 
 @dataclass
 class Codes:
-    """Sorted categories of the string keys: a code compares as its string does, and -1
-    stands for a missing value (which never joins)."""
+    """The sorted distinct values of each string key. A key column is replaced by its
+    value's position here (int32), so codes compare as the strings do; -1 stands for a
+    missing value, which never joins."""
 
-    vin: pd.CategoricalDtype
-    rooftop: pd.CategoricalDtype
-    customer: pd.CategoricalDtype
-    person: pd.CategoricalDtype
-    deal: pd.CategoricalDtype
-    ro: pd.CategoricalDtype
-
-    @staticmethod
-    def of(values: Iterable[pd.Series]) -> pd.CategoricalDtype:
-        every = pd.concat([v.dropna().astype("str") for v in values], ignore_index=True)
-        return pd.CategoricalDtype(pd.Index(every.unique()).sort_values())
+    vin: pd.Index
+    rooftop: pd.Index
+    customer: pd.Index
+    person: pd.Index
+    deal: pd.Index
+    ro: pd.Index
 
 
-def encode(column: pd.Series, dtype: pd.CategoricalDtype) -> pd.Series:
-    codes = pd.Categorical(column, categories=dtype.categories).codes
-    return pd.Series(codes, index=column.index, dtype="int32")
+def encode(columns: Sequence[tuple[pd.DataFrame, str]]) -> pd.Index:
+    """Replace each (frame, column) by codes into one shared sorted dictionary, which is
+    returned."""
+    values = pd.concat([frame[column] for frame, column in columns], ignore_index=True)
+    codes, uniques = pd.factorize(values, sort=True)
+    start = 0
+    for frame, column in columns:
+        frame[column] = codes[start:start + len(frame)].astype("int32")
+        start += len(frame)
+    return uniques
 
 
-def decode(codes: pd.Series, dtype: pd.CategoricalDtype) -> pd.Series:
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=codes.index
-                     ).astype("str")
+def decode(codes: pd.Series, uniques: pd.Index) -> pd.Series:
+    return pd.Series(pd.Categorical.from_codes(codes, categories=uniques),
+                     index=codes.index).astype("str")
 
 
 def cut_to(tables: dict[str, pd.DataFrame], window: Window) -> Inputs:
@@ -275,25 +278,15 @@ def cut_to(tables: dict[str, pd.DataFrame], window: Window) -> Inputs:
     lines = tables["ro_lines"].copy()
 
     codes = Codes(
-        vin=Codes.of([vehicles["vin"], deals["vin"], deals["trade_in_vin"], ros["vin"],
-                      valuations["vin"]]),
-        rooftop=Codes.of([rooftops["rooftop_id"], customers["rooftop_id"],
-                          deals["rooftop_id"], ros["rooftop_id"]]),
-        customer=Codes.of([customers["customer_id"]]),
-        person=Codes.of([customers["person_id"]]),
-        deal=Codes.of([deals["deal_id"]]),
-        ro=Codes.of([ros["ro_number"]]))
-    for frame, column in ((vehicles, "vin"), (deals, "vin"), (deals, "trade_in_vin"),
-                          (ros, "vin"), (valuations, "vin")):
-        frame[column] = encode(frame[column], codes.vin)
-    for frame in (rooftops, customers, versions, deals, ros, lines):
-        frame["rooftop_id"] = encode(frame["rooftop_id"], codes.rooftop)
-    for frame in (customers, versions, deals, ros):
-        frame["customer_id"] = encode(frame["customer_id"], codes.customer)
-    customers["person_id"] = encode(customers["person_id"], codes.person)
-    deals["deal_id"] = encode(deals["deal_id"], codes.deal)
-    for frame in (ros, lines):
-        frame["ro_number"] = encode(frame["ro_number"], codes.ro)
+        vin=encode([(vehicles, "vin"), (deals, "vin"), (deals, "trade_in_vin"), (ros, "vin"),
+                    (valuations, "vin")]),
+        rooftop=encode([(frame, "rooftop_id") for frame in (rooftops, customers, versions,
+                                                            deals, ros, lines)]),
+        customer=encode([(frame, "customer_id") for frame in (customers, versions, deals,
+                                                              ros)]),
+        person=encode([(customers, "person_id")]),
+        deal=encode([(deals, "deal_id")]),
+        ro=encode([(ros, "ro_number"), (lines, "ro_number")]))
     return Inputs(rooftops=rooftops, customers=customers, versions=versions,
                   vehicles=vehicles, deals=deals, ros=ros, lines=lines,
                   valuations=valuations, centroids=tables["centroids"], codes=codes)
@@ -913,9 +906,9 @@ def export_frame(tables: dict[str, pd.DataFrame], as_of: date,
         service_matches(opps, window, config), config.service_segment_order,
         default="none", no_flags="")
     opps = opps.sort_values(["rooftop_id", "customer_id", "vin"], ignore_index=True)
-    for column, dtype in (("rooftop_id", codes.rooftop), ("customer_id", codes.customer),
-                          ("vin", codes.vin), ("person_id", codes.person)):
-        opps[column] = decode(opps[column], dtype)
+    for column, uniques in (("rooftop_id", codes.rooftop), ("customer_id", codes.customer),
+                            ("vin", codes.vin), ("person_id", codes.person)):
+        opps[column] = decode(opps[column], uniques)
     opps.attrs = {}
     return opps[[*EXPORT_COLUMNS, *EXTRA_COLUMNS]]
 
