@@ -6,13 +6,19 @@ docs/features-sales.md and docs/features-service.md), written again, independent
 with pandas and numpy only. Everything is vectorised (masks, merges, groupbys); no
 Python loop runs over opportunities, deals or repair orders.
 
-- ``load_inputs(store_url, group_id)`` reads the group's store tables through the
-  product's Arrow reader (``storage.arrow.read_tables``, ADBC), the columns the rules
-  need as pandas frames with datetime64 dates, plus the shipped postal-code centroids.
+- ``load_inputs(store_url, group_id)`` reads the group's store tables (SQLite or
+  PostgreSQL) through the product's Arrow reader (``storage.arrow``, ADBC), the columns
+  the rules need as pandas frames (datetime64 dates, float64 numbers, text), plus the
+  shipped postal-code centroids (``centroid_arrow()``).
 - ``export_frame(tables, as_of, config)`` returns one row per opportunity active on D
   with the export contract's columns (``EXPORT_COLUMNS`` then ``EXTRA_COLUMNS``), in
   the export's order (rooftop, customer, VIN). Values are raw (floats, datetimes, NaN
   for empty); ``segments.export.format_cell`` formats them as the export does.
+  String keys are replaced by integer codes of sorted dictionaries while it works, so
+  joins, groupbys and "the larger id wins" tie-breaks run on integers.
+
+``python bench/baseline_pandas.py --store-url URL --group G --as-of D`` times one run;
+``bench/check_baseline.py`` compares the result with the product's export.
 
 What it leaves out:
 
@@ -26,6 +32,7 @@ What it leaves out:
   address, the RO-category flags other than recall, maintenance and tire customers,
   declined lines, and the other informational columns of the stored run.
 - Nothing is written to the store (no stored run, no movements).
+- Deals and ROs without a VIN are left out (the import requires one).
 """
 
 from __future__ import annotations
