@@ -7,7 +7,7 @@ DEMO_DIR := $(DATA)/demo-group
 DEMO_CUSTOMERS ?= 20000
 export DEALERREACH_HOME ?= $(DATA)
 
-.PHONY: install demo demo-data test check lint bench bench-import clean
+.PHONY: install demo demo-data test check lint bench bench-import bench-segments clean
 
 install: $(VENV)/.installed
 
@@ -41,10 +41,13 @@ lint: install
 
 check: test lint
 
-bench: bench-import
+bench: bench-import bench-segments
 
 bench-import: install
 	$(BIN)/python bench/bench_import.py --customers $${BENCH_CUSTOMERS:-1000000}
+
+bench-segments: install
+	$(BIN)/python bench/bench_segments.py --customers $${BENCH_CUSTOMERS:-1000000}
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache

@@ -17,8 +17,10 @@ Python loop runs over opportunities, deals or repair orders.
   String keys are replaced by integer codes of sorted dictionaries while it works, so
   joins, groupbys and "the larger id wins" tie-breaks run on integers.
 
-``python bench/baseline_pandas.py --store-url URL --group G --as-of D`` times one run;
-``bench/check_baseline.py`` compares the result with the product's export.
+``bench/segments_child.py --job pandas --url URL --as-of D [--group G]`` times one run
+and compares its rows with the stored dealerreach run of D, cell for cell, as the
+export formats them (``bench/compare_runs.py``); ``make bench-segments`` does that at
+every measurement.
 
 What it leaves out:
 
@@ -37,14 +39,11 @@ What it leaves out:
 
 from __future__ import annotations
 
-import argparse
 import calendar
 import re
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -112,14 +111,9 @@ def _datetimes(column: pd.Series) -> pd.Series:
 
 def _arrow_tables(engine: sa.Engine, group_id: str) -> Iterator[tuple[str, pa.Table]]:
     """(name, Arrow table) of each store table, read by the product's own reader: one
-    table at a time and only the wanted columns where it offers that (``each_table``),
-    else every table at once (``read_tables``)."""
-    names = list(TABLE_COLUMNS)
-    if hasattr(store_arrow, "each_table"):
-        yield from store_arrow.each_table(engine, group_id=group_id, names=names,
-                                          columns=TABLE_COLUMNS)
-    else:
-        yield from store_arrow.read_tables(engine, group_id=group_id, names=names).items()
+    table at a time, only the wanted columns."""
+    yield from store_arrow.each_table(engine, group_id=group_id, names=list(TABLE_COLUMNS),
+                                      columns=TABLE_COLUMNS)
 
 
 def load_inputs(store_url: str, group_id: str) -> dict[str, pd.DataFrame]:
@@ -918,35 +912,3 @@ def export_frame(tables: dict[str, pd.DataFrame], as_of: date,
         opps[column] = decode(opps[column], uniques)
     opps.attrs = {}
     return opps[[*EXPORT_COLUMNS, *EXTRA_COLUMNS]]
-
-
-# --- command line: time one run ------------------------------------------------------------
-
-def peak_rss_mb() -> float:
-    """This process's peak resident set (VmHWM), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store-url", required=True, help="SQLAlchemy URL of the store")
-    parser.add_argument("--group", required=True)
-    parser.add_argument("--as-of", required=True, type=date.fromisoformat)
-    parser.add_argument("--out", type=Path, help="write the frame as CSV (raw values)")
-    args = parser.parse_args(argv)
-    started = time.perf_counter()
-    tables = load_inputs(args.store_url, args.group)
-    loaded = time.perf_counter()
-    frame = export_frame(tables, args.as_of, RuleConfig())
-    done = time.perf_counter()
-    print(f"load_inputs {loaded - started:.2f} s, export_frame {done - loaded:.2f} s, "
-          f"{len(frame):,} opportunities, peak RSS {peak_rss_mb():,.0f} MB")
-    if args.out:
-        frame.to_csv(args.out, index=False)
-
-
-if __name__ == "__main__":
-    main()

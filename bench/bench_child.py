@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 
+from children import peak_rss_mb, say
 from loaders import dealerreach_import, raw_postgres, raw_sqlite, stored_counts
 
 from dealerreach.storage.engine import open_store
@@ -21,49 +21,28 @@ from dealerreach.storage.engine import open_store
 GROUP_ID = "bench"
 
 
-def _progress(text: str) -> None:
-    print("progress", text, flush=True)
-
-
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory.
-
-    On Linux ``ru_maxrss`` survives ``exec``: a child started by a big parent reports
-    at least the parent's size at the fork. The kernel's high-water mark of the
-    process's own memory (``VmHWM``) starts afresh at ``exec``, so it is read first.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
-
-
 def _psycopg_dsn(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def measure(*, loader: str, url: str, data: Path) -> dict:
-    _progress("migrating an empty store")
+    say("migrating an empty store")
     engine = open_store(url)
     report = None
     started = time.perf_counter()
     if loader == "dealerreach":
-        report = dealerreach_import(engine, data, group_id=GROUP_ID, progress=_progress)
+        report = dealerreach_import(engine, data, group_id=GROUP_ID, progress=say)
         rows = sum(f["read"] for f in report["files"].values())
     elif url.startswith("sqlite"):
         engine.dispose()
         rows = raw_sqlite(Path(engine.url.database or ""), data, group_id=GROUP_ID,
-                          progress=_progress)
+                          progress=say)
     else:
         engine.dispose()
-        rows = raw_postgres(_psycopg_dsn(url), data, group_id=GROUP_ID, progress=_progress)
+        rows = raw_postgres(_psycopg_dsn(url), data, group_id=GROUP_ID, progress=say)
     seconds = time.perf_counter() - started
-    peak = _peak_rss_mb()
-    _progress("counting stored rows")
+    peak = peak_rss_mb()
+    say("counting stored rows")
     stored = stored_counts(engine, group_id=GROUP_ID)
     engine.dispose()
     return {"loader": loader, "seconds": seconds, "rows": rows, "peak_rss_mb": peak,

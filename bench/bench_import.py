@@ -11,13 +11,11 @@ the stored row counts, and writes the figures into docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
+from children import ChildFailed, run_child
 from demo_data import AS_OF, OUT, DemoGroup, demo_group
 from report import (
     Measurement,
@@ -37,10 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = Path(__file__).resolve().with_name("bench_child.py")
 LOADERS = ("raw", "dealerreach")
 console = Console()
-
-
-class ChildFailed(RuntimeError):
-    pass
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -81,29 +75,10 @@ def generate(args: argparse.Namespace) -> DemoGroup:
     return group
 
 
-def run_child(*, engine: str, loader: str, url: str, data: Path) -> Measurement:
+def measure(*, engine: str, loader: str, url: str, data: Path) -> Measurement:
     """One measurement in a fresh process, its progress shown with the elapsed time."""
     command = [sys.executable, str(CHILD), "--loader", loader, "--url", url, "--data", str(data)]
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), Elapsed())
-    label = f"{engine} {loader}"
-    last = ""
-    with tempfile.TemporaryFile(mode="w+") as errors, \
-            Progress(*columns, console=console, transient=True,
-                  disable=not console.is_terminal) as progress:
-        task = progress.add_task(label)
-        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True,
-                              bufsize=1) as child:
-            assert child.stdout is not None
-            for line in child.stdout:
-                if line.startswith("progress "):
-                    progress.update(task, description=f"{label}: {line[9:].strip()}")
-                elif line.strip():
-                    last = line
-        if child.returncode != 0:
-            errors.seek(0)
-            raise ChildFailed(f"{label} failed (exit {child.returncode}):\n"
-                              + "".join(errors.readlines()[-15:]))
-    result = json.loads(last)
+    result = run_child(command, label=f"{engine} {loader}", console=console)
     return Measurement(engine, loader, result["seconds"], result["rows"],
                        result["peak_rss_mb"], result["stored"], result["report"])
 
@@ -114,7 +89,7 @@ def measure_all(args: argparse.Namespace, data: Path) -> list[Measurement]:
         for loader in LOADERS:
             with fresh_store(engine, label=loader, folder=OUT / "stores",
                              admin_url=args.postgres, keep=args.keep) as url:
-                m = run_child(engine=engine, loader=loader, url=url, data=data)
+                m = measure(engine=engine, loader=loader, url=url, data=data)
                 if args.keep:
                     console.print(f"  kept: {url}")
             console.print(f"{engine:>8} {loader:<11} {m.rows:>12,} rows {m.seconds:>9.1f} s "

@@ -17,7 +17,6 @@ from dealerreach.storage import schema
 SPEED_TARGET = 0.5
 MEMORY_TARGET_MB = 1.5 * 1024
 TARGET_CUSTOMERS = 1_000_000
-START, END = "<!-- bench-import:start -->", "<!-- bench-import:end -->"
 ENGINE_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 LOADER_NAMES = {"sqlite": {"raw": "raw executemany", "dealerreach": "dealerreach"},
                 "postgres": {"raw": "raw COPY", "dealerreach": "dealerreach"}}
@@ -180,8 +179,9 @@ def command_line(setting: Setting) -> str:
 def markdown_section(results: list[Outcome], *, setting: Setting, checks: list[CountCheck],
                      measured: date) -> str:
     total = sum(setting.file_rows.values())
+    start, end = markers("bench-import")
     lines = [
-        START,
+        start,
         "## Import: dealerreach against each engine's raw loader",
         "",
         f"Measured {measured.isoformat()} on {machine()}; {versions(setting)}.",
@@ -194,9 +194,7 @@ def markdown_section(results: list[Outcome], *, setting: Setting, checks: list[C
         "|---|---:|",
         *(f"| {name} | {rows:,} |" for name, rows in setting.file_rows.items()),
         "",
-        "| " + " | ".join(HEADERS) + " |",
-        "|---|---|" + "---:|" * (len(HEADERS) - 2),
-        *("| " + " | ".join(r.cells()) + " |" for r in results),
+        *markdown_table(HEADERS, [r.cells() for r in results]),
         "",
         f"Target: at least {SPEED_TARGET:.0%} of the raw loader's rows/s with all "
         f"validation, cleaning and identity on, and peak memory under "
@@ -224,7 +222,7 @@ def markdown_section(results: list[Outcome], *, setting: Setting, checks: list[C
         f"Reproduce: `{command_line(setting)}` (or `BENCH_CUSTOMERS={setting.customers} "
         "make bench-import`); it needs a PostgreSQL server on 127.0.0.1:5432 where user",
         "`postgres` may create databases. The generated group is cached in `bench/out/`.",
-        END,
+        end,
     ]
     return "\n".join(lines) + "\n"
 
@@ -248,14 +246,26 @@ def _count_notes(checks: list[CountCheck]) -> list[str]:
     return lines
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the bench-import section of ``path``, keeping every other section."""
+def markdown_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """A Markdown table: the first two columns left-aligned, the others right-aligned."""
+    return ["| " + " | ".join(headers) + " |", "|---|---|" + "---:|" * (len(headers) - 2),
+            *("| " + " | ".join(row) + " |" for row in rows)]
+
+
+def markers(name: str) -> tuple[str, str]:
+    """The comments that open and close a benchmark's section of docs/benchmarks.md."""
+    return f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+
+
+def write_section(path: Path, section: str, *, name: str = "bench-import") -> None:
+    """Replace the ``name`` section of ``path``, keeping every other section."""
+    start, end = markers(name)
     text = path.read_text() if path.exists() else (
         "# Benchmarks\n\nFigures measured by the benchmarks in `bench/`; each section is "
         "rewritten by the command it names.\n\n")
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1].lstrip("\n")
         text = before + section + ("\n" + after if after else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section

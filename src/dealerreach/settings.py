@@ -33,6 +33,9 @@ SETTINGS: tuple[Setting, ...] = (
             "that has no country."),
     Setting("DEALERREACH_IMPORT_BATCH_ROWS", "5000",
             "Rows an import reads, checks and writes at a time; memory grows with it."),
+    Setting("DEALERREACH_DUCKDB_MEMORY", "2GB",
+            "Memory the duckdb engine may hold during a segment run before it spills "
+            "to temporary files (DuckDB sizes: 500MB, 2GB, ...)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -44,6 +47,7 @@ class Settings:
     group: str
     default_country: str
     import_batch_rows: int
+    duckdb_memory: str = "2GB"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +64,7 @@ class Settings:
             group=get("DEALERREACH_GROUP"),
             default_country=get("DEALERREACH_DEFAULT_COUNTRY").upper(),
             import_batch_rows=int(get("DEALERREACH_IMPORT_BATCH_ROWS")),
+            duckdb_memory=get("DEALERREACH_DUCKDB_MEMORY"),
         )
 
 

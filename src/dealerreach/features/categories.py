@@ -24,6 +24,7 @@ import ibis
 from ibis.expr.types import BooleanValue, StringValue
 
 from dealerreach.features.inputs import Inputs
+from dealerreach.features.staging import Stage, settled
 
 CATEGORIES = ("maintenance", "tires", "brakes", "battery", "recall", "diagnosis", "body")
 MATCHES = ("op_code_prefix", "keyword", "department")
@@ -86,15 +87,21 @@ def _category(rules: Iterable[CategoryRule], category: str, t: ibis.Table) -> Bo
     return result
 
 
-def ro_line_categories(inputs: Inputs, *,
-                       rules: Iterable[CategoryRule] = SHIPPED) -> ibis.Table:
-    """One row per RO line: its keys, labor_type, ``declined`` and a boolean per category."""
+def ro_line_categories(inputs: Inputs, *, rules: Iterable[CategoryRule] = SHIPPED,
+                       stage: Stage = settled) -> ibis.Table:
+    """One row per RO line: its keys, labor_type, ``declined`` and a boolean per category.
+
+    ``stage`` materialises the lines with their normalised op code and text (see
+    ``features.staging``)."""
     rules = tuple(rules)
     ros = inputs.repair_orders.select("rooftop_id", "ro_number", "department")
     t = inputs.ro_lines.left_join(ros, ["rooftop_id", "ro_number"]).select(
         ~ibis.selectors.endswith("_right"))
-    t = t.mutate(_code=t.op_code.fill_null("").upper(), _text=fold(t.description.fill_null("")),
-                 _department=t.department.fill_null("service"))
+    # Staged, so the folded text is computed once, not again for every keyword (engines
+    # inline a subquery's columns into every expression that uses them).
+    t = stage(t.mutate(_code=t.op_code.fill_null("").upper(),
+                       _text=fold(t.description.fill_null("")),
+                       _department=t.department.fill_null("service")))
     flags = {name: _category(rules, name, t) for name in CATEGORIES}
     flags["recall"] = flags["recall"] | (t.recall == "yes").fill_null(False)
     return t.select("rooftop_id", "ro_number", "line_no", "op_code", "description",

@@ -3,29 +3,24 @@ web read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import ibis
 
 from dealerreach.features.config import RuleConfig
 from dealerreach.features.inputs import Inputs
+from dealerreach.features.mileage import kept_readings
 from dealerreach.features.opportunities import opportunities
 from dealerreach.features.sales import add_sales_features
 from dealerreach.features.service import add_service_features
-
-Stage = Callable[[ibis.Table], ibis.Table]
-"""Materialises an intermediate table on the engine (e.g. ``Table.cache``), so each
-step's SQL stays small; the identity function keeps everything one expression."""
-
-
-def _same(table: ibis.Table) -> ibis.Table:
-    return table
+from dealerreach.features.staging import Stage, same
 
 
 def opportunity_features(inputs: Inputs, *, as_of: date, config: RuleConfig,
-                         stage: Stage = _same) -> ibis.Table:
+                         stage: Stage = same) -> ibis.Table:
+    inputs = replace(inputs, kept_readings=stage(kept_readings(inputs)))
     opps = stage(opportunities(inputs, as_of=as_of))
-    opps = stage(add_sales_features(opps, inputs, as_of=as_of, config=config))
+    opps = stage(add_sales_features(opps, inputs, as_of=as_of, config=config, stage=stage))
     return stage(add_service_features(opps, inputs, as_of=as_of, config=config,
-                                      centroids=inputs.centroids))
+                                      centroids=inputs.centroids, stage=stage))

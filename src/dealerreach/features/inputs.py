@@ -52,6 +52,9 @@ class Inputs:
     valuations: ibis.Table
     centroids: ibis.Table | None = None
     """Postal-code centroids registered on the engine (None: the shipped table in memory)."""
+    kept_readings: ibis.Table | None = None
+    """``features.mileage.kept_readings`` materialised once for every rule that reads
+    odometers (None: computed where used)."""
 
 
 STORE_TABLES = ("rooftops", "customers", "customer_versions", "vehicles", "deals",

@@ -22,13 +22,7 @@ from ibis.expr.types import BooleanValue, DateValue, IntegerValue
 from dealerreach.features.config import RuleConfig
 from dealerreach.features.dates import add_days, days_between, lit
 from dealerreach.features.inputs import Inputs
-
-
-def settled(table: ibis.Table) -> ibis.Table:
-    """``table`` behind a subquery boundary (a limit of "all rows"): the columns defined
-    so far are computed once instead of being inlined, and repeated, into every later
-    expression that uses them. Without it the SQL grows with every stage."""
-    return table.limit(None)
+from dealerreach.features.staging import settled
 
 
 def readings(inputs: Inputs) -> ibis.Table:
@@ -46,8 +40,11 @@ def kept_readings(inputs: Inputs) -> ibis.Table:
 
     Kept readings never decrease, so "not below the last kept reading" (the model's
     greedy rule) is "not below the running maximum": a reading is kept when it equals
-    the maximum of itself and every reading before it.
+    the maximum of itself and every reading before it. Internal customers' ROs count
+    too (docs/rules.md, Mileage). ``inputs.kept_readings`` holds them when staged.
     """
+    if inputs.kept_readings is not None:
+        return inputs.kept_readings
     all_readings = readings(inputs)
     window = ibis.cumulative_window(group_by=all_readings.vin,
                                     order_by=[all_readings.on, all_readings.odometer])

@@ -16,7 +16,8 @@ import ibis
 from ibis.expr.types import BooleanValue, DateValue, FloatingValue, IntegerValue
 
 from dealerreach.features.dates import add_months, lit, month_index
-from dealerreach.features.mileage import half_up, projection, settled
+from dealerreach.features.mileage import half_up, projection
+from dealerreach.features.staging import settled
 
 FINANCED = ("finance", "lease")
 

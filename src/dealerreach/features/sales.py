@@ -15,6 +15,7 @@ from dealerreach.features.dates import add_months, lit
 from dealerreach.features.inputs import Inputs
 from dealerreach.features.mileage import add_mileage, reading_summary
 from dealerreach.features.payments import add_lease, add_payments
+from dealerreach.features.staging import Stage, settled
 from dealerreach.features.value import add_value, model_values, vin_values
 from dealerreach.features.warranty import add_warranty, earliest_new_deals
 
@@ -37,19 +38,21 @@ def conquest_visits(inputs: Inputs, *, as_of: date, months: int) -> ibis.Table:
     return visits.group_by("vin").agg(visits_conquest_window=visits.count().cast("int64"))
 
 
-def vin_facts(opps: ibis.Table, inputs: Inputs, *, as_of: date,
-              config: RuleConfig) -> list[ibis.Table]:
-    """The per-VIN tables the features read, each with one row per VIN."""
-    return [reading_summary(inputs), earliest_new_deals(inputs), vin_values(inputs),
-            model_values(opps, inputs),
-            conquest_visits(inputs, as_of=as_of, months=config.service_conquest_months)]
+def vin_facts(opps: ibis.Table, inputs: Inputs, *, as_of: date, config: RuleConfig,
+              stage: Stage = settled) -> list[ibis.Table]:
+    """The per-VIN tables the features read, each with one row per VIN (each staged)."""
+    return [stage(reading_summary(inputs)), stage(earliest_new_deals(inputs)),
+            stage(vin_values(inputs)), stage(model_values(opps, inputs, stage=stage)),
+            stage(conquest_visits(inputs, as_of=as_of,
+                                  months=config.service_conquest_months))]
 
 
 def add_vin_facts(opps: ibis.Table, inputs: Inputs, *, as_of: date,
-                  config: RuleConfig) -> ibis.Table:
+                  config: RuleConfig, stage: Stage = settled) -> ibis.Table:
     """``opps`` with every ``vin_facts`` table joined (left) by VIN, in one join."""
     joined, keys = opps, []
-    for i, facts in enumerate(vin_facts(opps, inputs, as_of=as_of, config=config)):
+    for i, facts in enumerate(vin_facts(opps, inputs, as_of=as_of, config=config,
+                                        stage=stage)):
         key = f"_vin_{i}"
         facts = facts.rename({key: "vin"})
         joined = joined.left_join(facts, opps.vin == facts[key])
@@ -59,10 +62,11 @@ def add_vin_facts(opps: ibis.Table, inputs: Inputs, *, as_of: date,
 
 
 def add_sales_features(opps: ibis.Table, inputs: Inputs, *, as_of: date,
-                       config: RuleConfig) -> ibis.Table:
+                       config: RuleConfig, stage: Stage = settled) -> ibis.Table:
     """``opps`` with the mileage, payment, lease, warranty, value and equity columns and
-    ``visits_conquest_window`` (helper columns start with ``_``)."""
-    opps = add_vin_facts(opps, inputs, as_of=as_of, config=config)
+    ``visits_conquest_window`` (helper columns start with ``_``). ``stage``
+    materialises the per-VIN facts (``features.staging``)."""
+    opps = add_vin_facts(opps, inputs, as_of=as_of, config=config, stage=stage)
     opps = add_mileage(opps, as_of=as_of, config=config)
     opps = add_lease(add_payments(opps, as_of=as_of))
     opps = add_warranty(opps, inputs, as_of=as_of, config=config)

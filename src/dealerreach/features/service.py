@@ -24,17 +24,14 @@ from dealerreach.features.config import RuleConfig
 from dealerreach.features.dates import add_days, add_months, days_between, lit
 from dealerreach.features.inputs import Inputs
 from dealerreach.features.market import add_market_features
+from dealerreach.features.mileage import kept_readings
 from dealerreach.features.rfm import add_rfm_scores
+from dealerreach.features.staging import Stage, settled
 from dealerreach.model import dates as model_dates
 from dealerreach.model.warranty import KM_PER_MILE
 
 _LINE_COUNTS = ("_lines", "_c_lines", "_w_lines", "_maintenance_lines", "_tire_lines",
                 "_declined_lines")
-SERVICE_INTERVAL_MONTHS = 6
-"""Next service due: months after the last maintenance (``service_interval_months``)."""
-SERVICE_INTERVAL_MILES = 5_000
-"""Next service due: miles after the last maintenance's odometer (``service_interval_miles``);
-km rooftops: converted and rounded half up to whole km (8,047 km)."""
 LAST_DAY = date(9999, 12, 31)
 
 COUNT_COLUMNS = ("visits_12m", "visits_24m", "cpro_12m", "cpro_24m", "cpro_12m_home",
@@ -72,12 +69,12 @@ def _customer_ros(inputs: Inputs) -> ibis.Table:
     return ros.filter(ros.vin.notnull() & ros.open_date.notnull())
 
 
-def repair_order_facts(inputs: Inputs, *,
-                       rules: Iterable[CategoryRule] = SHIPPED) -> ibis.Table:
+def repair_order_facts(inputs: Inputs, *, rules: Iterable[CategoryRule] = SHIPPED,
+                       stage: Stage = settled) -> ibis.Table:
     """One row per RO of a non-internal customer record, with ``is_visit``, ``is_cpro``,
     ``is_warranty`` and counts of its lines (performed C, W or recall, maintenance, tire
     and declined lines)."""
-    counts = _line_counts(ro_line_categories(inputs, rules=rules))
+    counts = _line_counts(ro_line_categories(inputs, rules=rules, stage=stage))
     t = _customer_ros(inputs).left_join(counts, ["rooftop_id", "ro_number"]).select(
         ~ibis.selectors.endswith("_right"))
     t = t.mutate(**{name: t[name].fill_null(0) for name in _LINE_COUNTS})
@@ -85,7 +82,7 @@ def repair_order_facts(inputs: Inputs, *,
     has_lines = t._lines > 0
     cpro = (t.customer_pay_total.fill_null(0) > 0) & (~has_lines | (t._c_lines > 0))
     warranty = ibis.ifelse(has_lines, t._w_lines > 0, t.warranty_total.fill_null(0) > 0)
-    return t.mutate(is_visit=visit, is_cpro=visit & cpro, is_warranty=visit & warranty)
+    return stage(t.mutate(is_visit=visit, is_cpro=visit & cpro, is_warranty=visit & warranty))
 
 
 def _vin_service(visits: ibis.Table, *, as_of: date, config: RuleConfig) -> ibis.Table:
@@ -142,9 +139,10 @@ def _left_join(opps: ibis.Table, other: ibis.Table, keys: Sequence[str]) -> ibis
 
 
 def add_visit_features(opps: ibis.Table, inputs: Inputs, *, as_of: date, config: RuleConfig,
-                       rules: Iterable[CategoryRule] = SHIPPED) -> ibis.Table:
+                       rules: Iterable[CategoryRule] = SHIPPED,
+                       stage: Stage = settled) -> ibis.Table:
     """``opps`` with the visit, CPRO, warranty and RO-category columns (see the doc)."""
-    facts = repair_order_facts(inputs, rules=rules)
+    facts = repair_order_facts(inputs, rules=rules, stage=stage)
     visits = facts.filter(facts.is_visit)
     opps = _left_join(opps, _vin_service(visits, as_of=as_of, config=config), ["vin"])
     opps = _left_join(opps, _recent_cpros(visits), ["vin"])
@@ -156,14 +154,17 @@ def add_visit_features(opps: ibis.Table, inputs: Inputs, *, as_of: date, config:
 
 def add_service_features(opps: ibis.Table, inputs: Inputs, *, as_of: date, config: RuleConfig,
                          centroids: ibis.Table | None = None,
-                         rules: Iterable[CategoryRule] = SHIPPED) -> ibis.Table:
+                         rules: Iterable[CategoryRule] = SHIPPED,
+                         stage: Stage = settled) -> ibis.Table:
     """``opps`` with every service-side feature: visits, CPROs, RO-category flags, next
     service due, distance and market area, moves, RFM (columns: docs/features-service.md).
 
     ``centroids`` replaces the postal-code centroids (default: the shipped US ZIPs);
-    ``rules`` replaces the shipped RO category rules.
+    ``rules`` replaces the shipped RO category rules; ``stage`` materialises the RO lines
+    and the per-RO facts (see ``features.staging``).
     """
-    opps = add_visit_features(opps, inputs, as_of=as_of, config=config, rules=rules)
+    opps = add_visit_features(opps, inputs, as_of=as_of, config=config, rules=rules,
+                              stage=stage)
     opps = add_service_due(opps, inputs, config=config)
     opps = add_market_features(opps, inputs, centroids=centroids)
     return add_rfm_scores(opps, inputs, as_of=as_of, config=config)
@@ -171,28 +172,10 @@ def add_service_features(opps: ibis.Table, inputs: Inputs, *, as_of: date, confi
 
 # --- next service due -------------------------------------------------------------------
 
-def _setting(config: RuleConfig, name: str, default: int) -> int:
-    """A service-due setting: the group's value once RuleConfig has it, else the default."""
-    return int(getattr(config, name, default))
-
-
 def _in_unit(miles: int, unit: ibis.Value) -> IntegerValue:
     """A shipped distance in miles, in the rooftop's unit (km: rounded half up)."""
     km = int((miles * KM_PER_MILE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return ibis.ifelse(unit == "km", km, miles).cast("int64")
-
-
-def _kept_readings(inputs: Inputs) -> ibis.Table:
-    """Odometer readings (vin, on, odometer) of every deal and RO of a VIN, internal ROs
-    included, without those below an earlier reading (typos; docs/rules.md, Mileage)."""
-    d, r = inputs.deals, inputs.repair_orders
-    readings = d.select("vin", on=d.deal_date, odometer=d.odometer).union(
-        r.select("vin", on=r.open_date, odometer=r.odometer))
-    readings = readings.filter(readings.vin.notnull() & readings.on.notnull()
-                               & readings.odometer.notnull())
-    readings = readings.mutate(_running=readings.odometer.max().over(ibis.window(
-        group_by=readings.vin, order_by=[readings.on, readings.odometer], rows=(None, 0))))
-    return readings.filter(readings.odometer >= readings._running).drop("_running")
 
 
 def _with_rate(t: ibis.Table, *, config: RuleConfig) -> ibis.Table:
@@ -252,9 +235,9 @@ def add_service_due(opps: ibis.Table, inputs: Inputs, *, config: RuleConfig) -> 
     """``opps`` (with last_maintenance_date) with next_service_due_date: the earlier of
     last maintenance + the month interval and the day the odometer reaches the
     odometer at the last maintenance + the distance interval."""
-    months = _setting(config, "service_interval_months", SERVICE_INTERVAL_MONTHS)
-    miles = _setting(config, "service_interval_miles", SERVICE_INTERVAL_MILES)
-    due = _distance_due(opps, _kept_readings(inputs), config=config, miles=miles)
+    # km rooftops: the miles converted and rounded half up to whole km (8,047 km)
+    months, miles = config.service_interval_months, config.service_interval_miles
+    due = _distance_due(opps, kept_readings(inputs), config=config, miles=miles)
     t = _left_join(opps, due, ["vin"])
     t = t.mutate(_by_time=add_months(t.last_maintenance_date, months))
     return t.mutate(next_service_due_date=_earlier(t._by_time, t._by_distance)).drop(

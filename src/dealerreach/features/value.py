@@ -24,8 +24,8 @@ from ibis.expr.types import FloatingValue, StringValue
 from dealerreach.features.config import RuleConfig
 from dealerreach.features.dates import days_between, lit
 from dealerreach.features.inputs import Inputs
-from dealerreach.features.mileage import settled
 from dealerreach.features.payments import FINANCED, to_cents
+from dealerreach.features.staging import Stage, settled
 
 
 def name_key(text: StringValue) -> StringValue:
@@ -44,14 +44,18 @@ def vin_values(inputs: Inputs) -> ibis.Table:
     return best.select("vin", _vin_value=best.value)
 
 
-def model_values(opps: ibis.Table, inputs: Inputs) -> ibis.Table:
-    """Per VIN of ``opps``: the value of the newest model row matching its vehicle."""
+def model_values(opps: ibis.Table, inputs: Inputs, *, stage: Stage = settled) -> ibis.Table:
+    """Per VIN of ``opps``: the value of the newest model row matching its vehicle.
+
+    Both sides are staged with their name keys, so the keys are computed once per row,
+    not once per comparison of the join."""
     v = inputs.valuations
-    rows = v.filter(v.vin.isnull() & v.value.notnull()).select(
+    rows = stage(v.filter(v.vin.isnull() & v.value.notnull()).select(
         v.year, v.value, v.as_of, _make=name_key(v.make), _model=name_key(v.model),
-        _trim=name_key(v.trim))
-    cars = opps.select(_car_vin=opps.vin, _car_year=opps.year, _car_make=name_key(opps.make),
-                       _car_model=name_key(opps.model), _car_trim=name_key(opps.trim))
+        _trim=name_key(v.trim)))
+    cars = stage(opps.select(_car_vin=opps.vin, _car_year=opps.year,
+                             _car_make=name_key(opps.make), _car_model=name_key(opps.model),
+                             _car_trim=name_key(opps.trim)))
     joined = cars.join(rows, (cars._car_year == rows.year) & (cars._car_make == rows._make)
                        & (cars._car_model == rows._model)
                        & (rows._trim.isnull() | (rows._trim == cars._car_trim)))

@@ -36,7 +36,8 @@ from ibis.expr.types import BooleanValue, DateValue, IntegerValue, StringValue
 from dealerreach.features.config import MakeTermSetting, RuleConfig
 from dealerreach.features.dates import add_months, lit
 from dealerreach.features.inputs import Inputs
-from dealerreach.features.mileage import date_reaching, days_to_limit, kept_readings, settled
+from dealerreach.features.mileage import date_reaching, days_to_limit, kept_readings
+from dealerreach.features.staging import settled
 
 ANY_MAKE = "*"
 KM_PER_MILE = Decimal("1.609344")

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -18,10 +19,13 @@ import ibis
 import pyarrow as pa
 import sqlalchemy as sa
 
-from dealerreach.features.inputs import STORE_TABLES, Inputs, prepare
-from dealerreach.storage.arrow import is_postgres, read_tables
+from dealerreach.features.inputs import COLUMN_TYPES, STORE_TABLES, Inputs, prepare
+from dealerreach.settings import Settings
+from dealerreach.storage.arrow import each_table, is_postgres
 
 ENGINES = ("duckdb", "postgres", "spark")
+#: the columns the rules read (and the group), so nothing else is copied out of the store
+RULE_COLUMNS = {name: [*types, "group_id"] for name, types in COLUMN_TYPES.items()}
 
 
 class EngineError(Exception):
@@ -40,6 +44,18 @@ def open_inputs(store: sa.Engine, *, engine: str, group_id: str,
         yield con, prepare(raw, group_id=group_id, as_of=as_of, centroids=centroids)
 
 
+def materialise(con: Any, engine: str, table: ibis.Table) -> ibis.Table:
+    """``table`` computed once into a temporary table of the engine (``Table.cache``).
+
+    On PostgreSQL the new table gets statistics at once: autovacuum never analyses
+    temporary tables, and without statistics the planner guessed millions of rows for
+    a few thousand and chose plans that ran for minutes."""
+    cached = table.cache()
+    if engine == "postgres":
+        con.raw_sql(f'ANALYZE "{cached.op().name}"').close()
+    return cached
+
+
 def _centroids() -> pa.Table:
     """The shipped postal-code centroids, registered on each engine as a real table
     (an in-memory table inside a staged query is not visible to every engine)."""
@@ -50,14 +66,21 @@ def _centroids() -> pa.Table:
 
 @contextmanager
 def _duckdb(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
-    con = ibis.duckdb.connect()
-    arrow = read_tables(store, group_id=group_id, names=STORE_TABLES)
-    arrow["centroids"] = _centroids()
-    raw = {name: con.create_table(name, obj=table, temp=True) for name, table in arrow.items()}
-    try:
-        yield con, raw
-    finally:
-        con.disconnect()
+    with tempfile.TemporaryDirectory(prefix="dealerreach-duckdb-") as spill:
+        con = ibis.duckdb.connect(memory_limit=Settings.from_env().duckdb_memory,
+                                  temp_directory=spill)
+        try:
+            yield con, _duckdb_tables(con, store, group_id)
+        finally:
+            con.disconnect()
+
+
+def _duckdb_tables(con: Any, store: sa.Engine, group_id: str) -> dict[str, ibis.Table]:
+    raw = {name: con.create_table(name, obj=table, temp=True)
+           for name, table in each_table(store, group_id=group_id, names=STORE_TABLES,
+                                         columns=RULE_COLUMNS)}
+    raw["centroids"] = con.create_table("centroids", obj=_centroids(), temp=True)
+    return raw
 
 
 @contextmanager
@@ -82,9 +105,11 @@ def _postgres(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, 
 def _tune_postgres(con: Any) -> None:
     """Fresh statistics (identity is written after the rows, so the import's own are
     stale), and no nested loops: the planner guesses one row after every window filter
-    ("the most recent per VIN") and would nest loops over whole tables."""
+    ("the most recent per VIN") and would nest loops over whole tables. No JIT either:
+    the rule queries are large, their estimated costs huge, and compiling them took
+    longer than running them."""
     for statement in (*(f'ANALYZE "{name}"' for name in STORE_TABLES),
-                      "SET enable_nestloop = off"):
+                      "SET enable_nestloop = off", "SET jit = off"):
         cursor = con.raw_sql(statement)
         cursor.close()
 
@@ -112,10 +137,9 @@ def _quiet(session: Any) -> Any:
 def _spark(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
     session = _quiet(spark_session())
     con = ibis.pyspark.connect(session)
-    arrow = read_tables(store, group_id=group_id, names=STORE_TABLES)
-    arrow["centroids"] = _centroids()
+    tables = each_table(store, group_id=group_id, names=STORE_TABLES, columns=RULE_COLUMNS)
     raw = {}
-    for name, table in arrow.items():
+    for name, table in [*tables, ("centroids", _centroids())]:
         session.createDataFrame(table).createOrReplaceTempView(f"dr_{name}")
         raw[name] = con.table(f"dr_{name}")
     yield con, raw

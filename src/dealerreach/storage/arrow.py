@@ -7,7 +7,7 @@ group is always a bound parameter.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -68,21 +68,28 @@ def readable_columns(table: sa.Table) -> list[str]:
             if c.name != "extra" and not c.name.endswith(_SKIPPED_SUFFIXES)]
 
 
-def read_tables(engine: sa.Engine, *, group_id: str,
-                names: Sequence[str]) -> dict[str, pa.Table]:
-    """The group's rows of each named store table, as Arrow tables (store types)."""
+def each_table(engine: sa.Engine, *, group_id: str, names: Sequence[str],
+               columns: Mapping[str, Iterable[str]] | None = None,
+               ) -> Iterator[tuple[str, pa.Table]]:
+    """The group's rows of each named store table, one Arrow table at a time (store
+    types), so a caller can hand each on and let it go before the next is read.
+    ``columns`` limits a table to the named columns (default: every readable one)."""
     postgres = is_postgres(engine)
-    out: dict[str, pa.Table] = {}
     with adbc_connection(engine) as conn:
         cur = conn.cursor()
         if not postgres:
             # The SQLite driver infers each column's type from the first batch; one batch
             # per result lets it see every value (a column null at first, text later).
             cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(2**30)})
-        for name in names:
-            table = schema.metadata.tables[name]
-            cur.execute(_select_sql(table, readable_columns(table), postgres=postgres),
-                        parameters=(group_id,))
-            out[name] = cur.fetch_arrow_table()
-        cur.close()
-    return out
+        try:
+            for name in names:
+                table = schema.metadata.tables[name]
+                wanted = readable_columns(table)
+                if columns is not None and name in columns:
+                    keep = set(columns[name])
+                    wanted = [c for c in wanted if c in keep]
+                cur.execute(_select_sql(table, wanted, postgres=postgres),
+                            parameters=(group_id,))
+                yield name, cur.fetch_arrow_table()
+        finally:
+            cur.close()
