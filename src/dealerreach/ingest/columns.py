@@ -12,7 +12,7 @@ Only the canonical format is read here: a vendor profile's value parsers run per
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dealerreach.ingest.clean import _COUNTRIES, _NANP, _SIMPLE_EMAIL, _timezones
+from dealerreach.ingest.clean import _COUNTRIES, _SIMPLE_EMAIL, _timezones
 from dealerreach.ingest.spec import Column, Kind
 from dealerreach.storage.schema import RAW_KEPT
 
@@ -49,9 +49,10 @@ Cleaned = tuple[list[Any], np.ndarray]
 class ColumnCleaner:
     """Cleans the cells of one chunk; ``ok`` marks the rows it vouches for."""
 
-    def __init__(self, cells: list[pa.Array], *, countries: Sequence[str] | None) -> None:
+    def __init__(self, cells: list[pa.Array], *, nanp: np.ndarray | None) -> None:
         self.cells = cells
-        self.countries = countries
+        #: per row: whether its rooftop reads phone numbers as North American
+        self.nanp = nanp
         self.n = len(cells[0]) if cells else 0
 
     def clean(self, known: list[tuple[int, Column]]) -> tuple[dict[str, list], np.ndarray]:
@@ -202,8 +203,7 @@ def _phone(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
     or 11 with a leading 1), or one written in E.164 as +1 and 10 digits (the country
     code then says which country, whatever the rooftop's)."""
     compact = pc.replace_substring_regex(cells, r"[ ().\-/]", "")
-    nanp = (np.zeros(len(cells), dtype=bool) if self.countries is None
-            else np.array([c in _NANP for c in self.countries], dtype=bool))
+    nanp = np.zeros(len(cells), dtype=bool) if self.nanp is None else self.nanp
     national = nanp & _matches(cells, _PHONE_CHARS) & _matches(compact, _NANP_DIGITS)
     e164 = _matches(cells, _E164_CHARS) & _matches(compact, _E164_NANP)
     ten = _np(pc.equal(pc.binary_length(compact), 10))

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dealerreach.ingest.rows import Chunk, RowReader
+from dealerreach.ingest.rows import Chunk, RowReader, select_cells
 from dealerreach.ingest.spec import FILES, FileSpec
 
 _DEFAULTS = {spec.name: {c.name: c.default for c in spec.columns if c.default is not None}
@@ -75,7 +75,7 @@ class ChunkRows:
             return self.chunk
         c = self.chunk
         keep = [n not in self.rejected for n in range(len(c.rows))]
-        return Chunk(rows=list(compress(c.rows, keep)), cells=list(compress(c.cells, keep)),
+        return Chunk(rows=list(compress(c.rows, keep)), cells=select_cells(c.cells, keep),
                      values={k: list(compress(v, keep)) for k, v in c.values.items()},
                      extra={k: list(compress(v, keep)) for k, v in c.extra.items()},
                      records=[r for n, r in enumerate(c.records)

@@ -172,7 +172,7 @@ class _Run:
                                   files=r.as_json()["files"]))
 
     def _import_file(self, spec: FileSpec) -> Counts:
-        opened = self.source.open(spec)
+        opened = self.source.open(spec, blocks=self.vectorised)
         reader = RowReader(opened, self.profile, self._context_for,
                            vectorised=self.vectorised, chunk_rows=self.batch_rows)
         counts = Counts()
