@@ -8,7 +8,7 @@ is a bound parameter or a COPY field, never SQL text.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,6 +177,14 @@ def executemany_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, 
 def _driver_rows(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
     """A select's rows straight from the driver's cursor (bound values converted as
     SQLAlchemy converts them), without building result rows: for key lookups."""
+    return [row for rows in driver_batches(conn, stmt, None) for row in rows]
+
+
+def driver_batches(conn: sa.Connection, stmt: sa.Select, size: int | None
+                   ) -> Iterator[list[tuple]]:
+    """A select's rows straight from the driver's cursor, ``size`` at a time (None: all
+    at once), as tuples: bound values converted as SQLAlchemy converts them, result
+    values as the driver gives them (for text columns, what SQLAlchemy gives too)."""
     compiled = stmt.compile(dialect=conn.dialect)
     params = compiled.construct_params()
     for name, process in compiled._bind_processors.items():
@@ -184,10 +192,17 @@ def _driver_rows(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
             params[name] = process(params[name])  # type: ignore[operator]
     args: Any = (tuple(params[k] for k in compiled.positiontup or ())
                  if compiled.positional else params)
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver = conn.connection.driver_connection
+    # a large result on PostgreSQL is read through a server-side cursor, a batch at a time
+    cursor = (driver.cursor(name="dealerreach_batches")  # type: ignore[union-attr]
+              if size is not None and conn.dialect.name == "postgresql"
+              else driver.cursor())  # type: ignore[union-attr]
     try:
         cursor.execute(str(compiled), args)
-        return [tuple(row) for row in cursor.fetchall()]
+        while rows := (cursor.fetchall() if size is None else cursor.fetchmany(size)):
+            yield [tuple(row) for row in rows]
+            if size is None:
+                break
     finally:
         cursor.close()
 
