@@ -135,6 +135,24 @@ def test_plain_cells_are_cleaned_by_columns_not_left_to_the_per_row_path():
         "customer_type": "individual", "postal_code": "SW1A"}
 
 
+def test_spaced_names_emails_and_numbers_of_any_country_are_cleaned_by_columns():
+    columns = ["customer_id", "rooftop_id", "first_name", "email", "mobile_phone",
+               "home_phone", "loyalty_tier"]
+    rows = [[" C1", "R2", " Anna ", " Anna@Example.com ", "+49 (0)221 4710237-74",
+             "0221/471055450", " gold "]]
+    reader = RowReader(_source(CUSTOMERS, columns, rows, arrow=True), CANONICAL,
+                       lambda r: CellContext(country="DE"))
+    [chunk] = list(reader.chunks())
+    assert (chunk.rows, chunk.records) == ([2], [])
+    [record] = chunk.as_records()
+    assert record.values == {
+        "customer_id": "C1", "rooftop_id": "R2", "first_name": "Anna",
+        "email": "anna@example.com", "email_raw": None, "mobile_phone": "+49221471023774",
+        "mobile_phone_raw": None, "home_phone": "+49221471055450", "home_phone_raw": None}
+    assert record.extra == {"loyalty_tier": "gold"}
+    assert record.cells == rows[0]
+
+
 def _stored(engine: sa.Engine, group_id: str) -> dict[str, list]:
     ignored = {"group_id", "import_id", "version_id", "issue_id"}
     tables = [*schema.RECORD_TABLES.values(), schema.customer_versions]

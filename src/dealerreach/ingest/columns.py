@@ -21,15 +21,18 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dealerreach.ingest.clean import _COUNTRIES, _SIMPLE_EMAIL, _timezones
+from dealerreach.ingest.clean import _COUNTRIES, _SIMPLE_EMAIL, _timezones, phone_e164
 from dealerreach.ingest.spec import Column, Kind
 from dealerreach.storage.schema import RAW_KEPT
 
 #: characters that are never whitespace to Python: letters, marks, numbers,
 #: punctuation, symbols (str.strip() and \s leave them alone)
 _SOLID = r"[\p{L}\p{M}\p{N}\p{P}\p{S}]"
-_TRIMMED = rf"^{_SOLID}(.*{_SOLID})?$"
-_ONE_SPACED = rf"^{_SOLID}+( {_SOLID}+)*$"
+#: text, or words one space apart, with ASCII spaces around or not (str.strip()
+#: removes exactly those)
+_SPACED_TRIMMED = rf"^ *{_SOLID}(.*{_SOLID})? *$"
+_SPACED_ONE_SPACED = rf"^ *{_SOLID}+( {_SOLID}+)* *$"
+_SPACED_PRINTABLE = r"^ *[!-~]+ *$"
 _PRINTABLE = r"^[!-~]+$"  # ASCII without spaces or control characters
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _TIME = r"[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
@@ -49,10 +52,13 @@ Cleaned = tuple[list[Any], np.ndarray]
 class ColumnCleaner:
     """Cleans the cells of one chunk; ``ok`` marks the rows it vouches for."""
 
-    def __init__(self, cells: list[pa.Array], *, nanp: np.ndarray | None) -> None:
+    def __init__(self, cells: list[pa.Array], *, nanp: np.ndarray | None,
+                 countries: Callable[[np.ndarray], list[str]] | None = None) -> None:
         self.cells = cells
         #: per row: whether its rooftop reads phone numbers as North American
         self.nanp = nanp
+        #: the countries phone numbers of these rows are read with (row positions given)
+        self.countries = countries
         self.n = len(cells[0]) if cells else 0
 
     def clean(self, known: list[tuple[int, Column]]) -> tuple[dict[str, list], np.ndarray]:
@@ -69,8 +75,8 @@ class ColumnCleaner:
     def extra(self, cells: pa.Array) -> Cleaned:
         """An unknown column: stripped text, an empty cell unknown."""
         empty = _empty(cells)
-        ok = empty | _matches(cells, _TRIMMED)
-        return cells.to_pylist(), ok
+        ok = empty | _matches(cells, _SPACED_TRIMMED)
+        return _trim(cells).to_pylist(), ok
 
     def _column(self, cells: pa.Array, col: Column) -> Cleaned:
         empty = _empty(cells)
@@ -103,12 +109,18 @@ def _or_none(values: pa.Array, empty: np.ndarray) -> list[Any]:
     return out
 
 
+def _trim(cells: pa.Array) -> pa.Array:
+    """Without ASCII spaces at either end (the cells checked have no other whitespace
+    there, so this is what str.strip() gives them)."""
+    return pc.utf8_trim(cells, " ")
+
+
 def _text(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
-    return _or_none(cells, _empty(cells)), _matches(cells, _TRIMMED)
+    return _or_none(_trim(cells), _empty(cells)), _matches(cells, _SPACED_TRIMMED)
 
 
 def _name(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
-    return _or_none(cells, _empty(cells)), _matches(cells, _ONE_SPACED)
+    return _or_none(_trim(cells), _empty(cells)), _matches(cells, _SPACED_ONE_SPACED)
 
 
 def _postal(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
@@ -193,8 +205,8 @@ def _check_digit_ok(vins: pa.Array) -> np.ndarray:
 
 
 def _email(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
-    lower = pc.ascii_lower(cells)
-    ok = _matches(cells, _PRINTABLE) & _matches(lower, _SIMPLE_EMAIL.pattern)
+    lower = pc.ascii_lower(_trim(cells))
+    ok = _matches(cells, _SPACED_PRINTABLE) & _matches(lower, _SIMPLE_EMAIL.pattern)
     return _or_none(lower, _empty(cells)), ok
 
 
@@ -211,7 +223,19 @@ def _phone(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
                        pc.binary_join_element_wise("+", compact, ""))
     value = pc.if_else(pa.array(e164), compact, value)
     ok = national | e164
-    return _or_none(value, ~ok), ok
+    out = _or_none(value, ~ok)
+    if self.countries is not None:
+        # any other number: the per-row cleaner's own reading, for this cell alone;
+        # one it cannot read is left to the row (which gives the warning)
+        others = np.flatnonzero(~ok & ~_empty(cells))
+        texts = cells.take(pa.array(others)).to_pylist()
+        for i, text, country in zip(others.tolist(), texts, self.countries(others),
+                                    strict=True):
+            e164_value = phone_e164(text, country=country)
+            if e164_value is not None:
+                out[i] = e164_value
+                ok[i] = True
+    return out, ok
 
 
 @lru_cache(maxsize=8)

@@ -240,12 +240,19 @@ class RowReader:
         return pc.is_in(rooftops, value_set=pa.array(names, pa.string())).to_numpy(
             zero_copy_only=False)
 
+    def _countries(self, cells: list[pa.Array], at: np.ndarray) -> list[str]:
+        """The countries the rows at these positions read phone numbers with."""
+        if self._rooftop_at is None:
+            return [self.context_for("").country] * len(at)
+        rooftops = cells[self._rooftop_at].take(pa.array(at, pa.int64())).to_pylist()
+        return [self.context_for(r).country for r in rooftops]
+
     def _clean_cells(self, cells: list[pa.Array]) -> tuple[dict[str, list], dict[str, list],
                                                              np.ndarray]:
         """Values and unknown columns of Arrow columns, and which rows they are right for."""
         nanp = (self._nanp(cells[self._rooftop_at])
                 if self._phones and self._rooftop_at is not None else None)
-        cleaner = ColumnCleaner(cells, nanp=nanp)
+        cleaner = ColumnCleaner(cells, nanp=nanp, countries=partial(self._countries, cells))
         values, ok = cleaner.clean(self._known)
         extras = {}
         for i, name in self._unknown:
