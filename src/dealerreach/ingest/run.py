@@ -24,7 +24,7 @@ from dealerreach.ingest.profiles import Profile, get_profile
 from dealerreach.ingest.rows import Chunk, Issue, Record, RowReader
 from dealerreach.ingest.source import ImportRefused, ImportSource
 from dealerreach.ingest.spec import BY_NAME, CUSTOMER_REFERENCES, VEHICLE_REFERENCES, FileSpec
-from dealerreach.ingest.upsert import Counts, TableStore, differs, merge_extra
+from dealerreach.ingest.upsert import Counts, TableStore, append_rows, differs, merge_extra
 from dealerreach.storage import schema
 
 Progress = Callable[[str, int], None]
@@ -378,7 +378,7 @@ class _Run:
             with self.conn.begin_nested():
                 store.insert(rows)
                 if spec.name == "customers.csv" and rows:
-                    self.conn.execute(schema.customer_versions.insert(), [
+                    append_rows(self.conn, schema.customer_versions, [
                         v for row in rows for v in _version(
                             None, row, import_id=self.report.import_id, now=self.now)])
         except (sa.exc.IntegrityError, psycopg.errors.IntegrityError):
@@ -411,7 +411,7 @@ class _Run:
         store.insert(list(inserts.values()))
         store.update(list(updates.values()), columns=_compared(table))
         if versions:
-            self.conn.execute(schema.customer_versions.insert(), versions)
+            append_rows(self.conn, schema.customer_versions, versions)
 
     def _merged(self, table: sa.Table, spec: FileSpec, before: dict | None,
                 rec: Record) -> dict:
@@ -445,7 +445,7 @@ class _Run:
     def _flush_issues(self, *, final: bool = False) -> None:
         if not self.pending_issues or (len(self.pending_issues) < 5000 and not final):
             return
-        self.conn.execute(schema.import_issues.insert(), [
+        append_rows(self.conn, schema.import_issues, [
             {"import_id": self.report.import_id, "severity": i.severity, "file": i.file,
              "row": i.row, "column": i.column, "value": i.value, "reason": i.reason,
              "record": i.record}

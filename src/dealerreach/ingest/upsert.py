@@ -139,9 +139,24 @@ class TableStore:
         self.conn.execute(stmt, params)
 
 
-def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def append_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert into a table whose key the store numbers (versions, issues): every
+    column but that key, in the rows' order."""
+    if not rows:
+        return
+    names = [c.name for c in table.c if not (c.primary_key and c.autoincrement is True)]
+    if conn.dialect.name == "postgresql":
+        copy_rows(conn, table, rows, names)
+    elif conn.dialect.name == "sqlite":
+        executemany_rows(conn, table, rows, names)
+    else:
+        conn.execute(table.insert(), rows)
+
+
+def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
+              names: list[str] | None = None) -> None:
     """Bulk insert with PostgreSQL COPY (column names from the schema, values as fields)."""
-    names = [c.name for c in table.c]
+    names = names or [c.name for c in table.c]
     json_cols = {c.name for c in table.c if isinstance(c.type, sa.JSON)}
     quoted = ", ".join(f'"{n}"' for n in names)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -153,10 +168,11 @@ def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) 
         cursor.close()
 
 
-def executemany_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def executemany_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
+                     names: list[str] | None = None) -> None:
     """Bulk insert through the driver's executemany, values converted by the column
     types' own bind processors (what SQLAlchemy would do, without its per-row work)."""
-    names = [c.name for c in table.c]
+    names = names or [c.name for c in table.c]
     plain = [n for n in names if table.c[n].type._cached_bind_processor(conn.dialect) is None]
     converted = [(n, table.c[n].type._cached_bind_processor(conn.dialect)) for n in names
                  if n not in plain]
