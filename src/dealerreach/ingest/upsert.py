@@ -247,11 +247,27 @@ def executemany_columns(conn: sa.Connection, table: sa.Table, columns: dict[str,
     for n in names:
         process = table.c[n].type._cached_bind_processor(conn.dialect)
         values = columns[n]
-        lists.append(values if process is None
-                     else [None if v is None else process(v) for v in values])
+        if process is None:
+            lists.append(values)
+        elif type(table.c[n].type) is sa.Date:  # few distinct days: each converted once
+            lists.append(list(map(_Converted(process).__getitem__, values)))
+        else:
+            lists.append([None if v is None else process(v) for v in values])
     quoted = ", ".join(f'"{n}"' for n in names)
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
     conn.exec_driver_sql(sql, list(zip(*lists, strict=True)))  # type: ignore[arg-type]
+
+
+class _Converted(dict):
+    """Values converted by a bind processor, each distinct value once."""
+
+    def __init__(self, process: Any) -> None:
+        super().__init__()
+        self.process = process
+
+    def __missing__(self, value: Any) -> Any:
+        converted = self[value] = None if value is None else self.process(value)
+        return converted
 
 
 def _copy_value(value: Any, is_json: bool) -> Any:
