@@ -49,7 +49,11 @@ class ChunkRows:
 
     def keys(self, columns: tuple[str, str]) -> list[tuple | None]:
         """A reference per row, None where it is empty."""
-        first, last = ([value for _, value in self.in_order(c)] for c in columns)
+        if self.chunk.records:
+            first, last = ([value for _, value in self.in_order(c)] for c in columns)
+        else:  # every row cleaned by columns: their values are in row order
+            n = len(self.chunk.rows)
+            first, last = (self.chunk.values.get(c) or [None] * n for c in columns)
         return [None if b in (None, "") else (a, b) for a, b in zip(first, last, strict=True)]
 
     def reject(self, at: int, reader: RowReader, *, column: str, reason: str) -> None:
