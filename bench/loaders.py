@@ -19,7 +19,6 @@ from pathlib import Path
 import psycopg
 import sqlalchemy as sa
 
-from dealerreach.ingest.run import import_path
 from dealerreach.ingest.spec import FILES
 from dealerreach.storage import schema
 
@@ -138,6 +137,9 @@ def dealerreach_import(engine: sa.Engine, folder: Path, *, group_id: str,
         if done - reported.get(name, -10**9) >= 50_000:
             reported[name] = done
             progress(f"{name} {done:,}")
+
+    # imported here: the raw loaders' memory then does not include the import's modules
+    from dealerreach.ingest.run import import_path
 
     report = import_path(engine, folder, group_id=group_id, progress=on_progress)
     if report.status != "completed":

@@ -32,6 +32,9 @@ class MemoryWatch:
     def __init__(self) -> None:
         self.step = "start"
         self.peak: dict[str, float] = {}
+        #: seconds spent in each step
+        self.seconds: dict[str, float] = {}
+        self._since = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -40,22 +43,28 @@ class MemoryWatch:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._enter("end")
         self._stop.set()
         self._thread.join()
 
     def on_progress(self, name: str, done: int) -> None:
-        self.step = name
+        self._enter(name)
+
+    def _enter(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[self.step] = self.seconds.get(self.step, 0.0) + now - self._since
+        self.step, self._since = step, now
 
     def watch_identity(self) -> None:
         """Name the identity step (it reports no progress of its own)."""
         resolve = import_run.resolve_group
 
         def named(*args: object, **kwargs: object) -> int:
-            self.step = "identity"
+            self._enter("identity")
             try:
                 return resolve(*args, **kwargs)  # type: ignore[arg-type]
             finally:
-                self.step = "after identity"
+                self._enter("after identity")
         import_run.resolve_group = named  # type: ignore[assignment]
 
     def _run(self) -> None:
@@ -126,9 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = sum(n for name, n in group.rows.items() if (folder / name).exists())
     print(f"{report.status}: {rows:,} rows in {seconds:.1f} s ({rows / seconds:,.0f} rows/s)")
     print(f"peak resident memory of the process: {_peak_mb():,.0f} MB")
-    print("peak resident memory by step:")
-    for step, peak in memory.peak.items():
-        print(f"  {step:<20} {peak:,.0f} MB")
+    print("seconds and peak resident memory by step:")
+    for step, spent in memory.seconds.items():
+        peak = memory.peak.get(step)
+        shown = "" if peak is None else f"{peak:,.0f} MB"
+        print(f"  {step:<20} {spent:8.1f} s  {shown:>10}")
     return 0 if report.status == "completed" else 1
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dealerreach.clock import FixedClock
+from dealerreach.ingest.blocks import ArrowRows, Batch
 from dealerreach.ingest.clean import CellContext
 from dealerreach.ingest.profiles import CANONICAL
 from dealerreach.ingest.rows import RowReader
@@ -53,15 +56,42 @@ def _cells(kind: str) -> st.SearchStrategy[str]:
     return st.one_of(st.just(""), st.sampled_from(PLAIN.get(kind, PLAIN["text"])), ODD)
 
 
-def _source(spec: FileSpec, columns: list[str], rows: list[list[str]]) -> SourceFile:
-    return SourceFile(spec, spec.name, columns,
-                      iter([(n + 2, cells) for n, cells in enumerate(rows)]))
+def _source(spec: FileSpec, columns: list[str], rows: list[list[str]], *,
+            arrow: bool = False) -> SourceFile:
+    numbered = [(n + 2, cells) for n, cells in enumerate(rows)]
+    if not arrow:
+        return SourceFile(spec, spec.name, columns, iter(numbered))
+    return SourceFile(spec, spec.name, columns, iter(()), iter(_batches(numbered, columns)))
 
 
-def _read(spec: FileSpec, columns: list[str], rows: list[list[str]], *, vectorised: bool
-          ) -> tuple[list, list]:
+def _batches(numbered: list[tuple[int, list[str]]], columns: list[str]) -> list[Batch]:
+    """Rows as a block reader gives them: runs of rows as wide as the header as Arrow
+    columns (in pieces of 5, so chunks join pieces), any other row as a list."""
+    out: list[Batch] = []
+    run: list[tuple[int, list[str]]] = []
+
+    def flush() -> None:
+        for at in range(0, len(run), 5):
+            part = run[at:at + 5]
+            out.append(ArrowRows(np.array([r for r, _ in part], dtype=np.int64),
+                                 [pa.array(list(col), pa.string())
+                                  for col in zip(*(c for _, c in part), strict=True)]))
+        run.clear()
+
+    for row, cells in numbered:
+        if len(cells) == len(columns):
+            run.append((row, cells))
+        else:
+            flush()
+            out.append([(row, cells)])
+    flush()
+    return out
+
+
+def _read(spec: FileSpec, columns: list[str], rows: list[list[str]], *, vectorised: bool,
+          arrow: bool = False) -> tuple[list, list]:
     countries = {"R1": "US", "R2": "DE"}
-    reader = RowReader(_source(spec, columns, rows), CANONICAL,
+    reader = RowReader(_source(spec, columns, rows, arrow=arrow), CANONICAL,
                        lambda r: CellContext(country=countries.get(r.strip(), "US")),
                        vectorised=vectorised, chunk_rows=7)
     records = [(r.row, r.values, r.extra, r.cells) for r in reader.records()]
@@ -83,8 +113,9 @@ def _rows_of(spec: FileSpec, extra: bool) -> st.SearchStrategy[tuple[list[str], 
 @given(data=st.data())
 def test_column_cleaning_gives_the_records_and_issues_of_per_row_cleaning(spec, data):
     columns, rows = data.draw(_rows_of(spec, extra=spec is CUSTOMERS))
-    assert _read(spec, columns, rows, vectorised=True) == _read(spec, columns, rows,
-                                                                vectorised=False)
+    by_rows = _read(spec, columns, rows, vectorised=False)
+    assert _read(spec, columns, rows, vectorised=True) == by_rows
+    assert _read(spec, columns, rows, vectorised=True, arrow=True) == by_rows
 
 
 def test_plain_cells_are_cleaned_by_columns_not_left_to_the_per_row_path():
@@ -102,6 +133,24 @@ def test_plain_cells_are_cleaned_by_columns_not_left_to_the_per_row_path():
         "mobile_phone_raw": None, "birth_date": date(1980, 2, 29),
         "updated_at": datetime(2026, 1, 2, 10, 0), "email_consent": "yes",
         "customer_type": "individual", "postal_code": "SW1A"}
+
+
+def test_spaced_names_emails_and_numbers_of_any_country_are_cleaned_by_columns():
+    columns = ["customer_id", "rooftop_id", "first_name", "email", "mobile_phone",
+               "home_phone", "loyalty_tier"]
+    rows = [[" C1", "R2", " Anna ", " Anna@Example.com ", "+49 (0)221 4710237-74",
+             "0221/471055450", " gold "]]
+    reader = RowReader(_source(CUSTOMERS, columns, rows, arrow=True), CANONICAL,
+                       lambda r: CellContext(country="DE"))
+    [chunk] = list(reader.chunks())
+    assert (chunk.rows, chunk.records) == ([2], [])
+    [record] = chunk.as_records()
+    assert record.values == {
+        "customer_id": "C1", "rooftop_id": "R2", "first_name": "Anna",
+        "email": "anna@example.com", "email_raw": None, "mobile_phone": "+49221471023774",
+        "mobile_phone_raw": None, "home_phone": "+49221471055450", "home_phone_raw": None}
+    assert record.extra == {"loyalty_tier": "gold"}
+    assert record.cells == rows[0]
 
 
 def _stored(engine: sa.Engine, group_id: str) -> dict[str, list]:

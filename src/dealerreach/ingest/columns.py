@@ -12,7 +12,7 @@ Only the canonical format is read here: a vendor profile's value parsers run per
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -21,15 +21,22 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dealerreach.ingest.clean import _COUNTRIES, _NANP, _SIMPLE_EMAIL, _timezones
+from dealerreach.ingest.clean import _COUNTRIES, _SIMPLE_EMAIL, _timezones, phone_e164
 from dealerreach.ingest.spec import Column, Kind
 from dealerreach.storage.schema import RAW_KEPT
 
 #: characters that are never whitespace to Python: letters, marks, numbers,
 #: punctuation, symbols (str.strip() and \s leave them alone)
 _SOLID = r"[\p{L}\p{M}\p{N}\p{P}\p{S}]"
-_TRIMMED = rf"^{_SOLID}(.*{_SOLID})?$"
-_ONE_SPACED = rf"^{_SOLID}+( {_SOLID}+)*$"
+#: text, or words one space apart, with ASCII spaces around or not (str.strip()
+#: removes exactly those)
+_SPACED_TRIMMED = rf"^ *{_SOLID}(.*{_SOLID})? *$"
+_SPACED_ONE_SPACED = rf"^ *{_SOLID}+( {_SOLID}+)* *$"
+#: the same two for ASCII text, where the solid characters are exactly ! to ~ (a
+#: regular expression of Unicode classes costs some ten times more a cell)
+_ASCII_PATTERNS = {_SPACED_TRIMMED: r"^ *[!-~](.*[!-~])? *$",
+                   _SPACED_ONE_SPACED: r"^ *[!-~]+( [!-~]+)* *$"}
+_SPACED_PRINTABLE = r"^ *[!-~]+ *$"
 _PRINTABLE = r"^[!-~]+$"  # ASCII without spaces or control characters
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _TIME = r"[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
@@ -49,8 +56,12 @@ Cleaned = tuple[list[Any], np.ndarray]
 class ColumnCleaner:
     """Cleans the cells of one chunk; ``ok`` marks the rows it vouches for."""
 
-    def __init__(self, cells: list[pa.Array], *, countries: Sequence[str] | None) -> None:
+    def __init__(self, cells: list[pa.Array], *, nanp: np.ndarray | None,
+                 countries: Callable[[np.ndarray], list[str]] | None = None) -> None:
         self.cells = cells
+        #: per row: whether its rooftop reads phone numbers as North American
+        self.nanp = nanp
+        #: the countries phone numbers of these rows are read with (row positions given)
         self.countries = countries
         self.n = len(cells[0]) if cells else 0
 
@@ -68,8 +79,8 @@ class ColumnCleaner:
     def extra(self, cells: pa.Array) -> Cleaned:
         """An unknown column: stripped text, an empty cell unknown."""
         empty = _empty(cells)
-        ok = empty | _matches(cells, _TRIMMED)
-        return cells.to_pylist(), ok
+        ok = empty | _matches(cells, _SPACED_TRIMMED)
+        return _trim(cells).to_pylist(), ok
 
     def _column(self, cells: pa.Array, col: Column) -> Cleaned:
         empty = _empty(cells)
@@ -91,7 +102,15 @@ def _np(mask: pa.Array) -> np.ndarray:
 
 
 def _matches(cells: pa.Array, pattern: str) -> np.ndarray:
-    return _np(pc.match_substring_regex(cells, pattern))
+    ascii_pattern = _ASCII_PATTERNS.get(pattern)
+    if ascii_pattern is None:
+        return _np(pc.match_substring_regex(cells, pattern))
+    ok = _np(pc.match_substring_regex(cells, ascii_pattern))
+    other = _np(pc.invert(pc.string_is_ascii(cells)))
+    if other.any():
+        at = np.flatnonzero(other)
+        ok[at] = _np(pc.match_substring_regex(cells.take(pa.array(at)), pattern))
+    return ok
 
 
 def _or_none(values: pa.Array, empty: np.ndarray) -> list[Any]:
@@ -102,12 +121,18 @@ def _or_none(values: pa.Array, empty: np.ndarray) -> list[Any]:
     return out
 
 
+def _trim(cells: pa.Array) -> pa.Array:
+    """Without ASCII spaces at either end (the cells checked have no other whitespace
+    there, so this is what str.strip() gives them)."""
+    return pc.utf8_trim(cells, " ")
+
+
 def _text(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
-    return _or_none(cells, _empty(cells)), _matches(cells, _TRIMMED)
+    return _or_none(_trim(cells), _empty(cells)), _matches(cells, _SPACED_TRIMMED)
 
 
 def _name(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
-    return _or_none(cells, _empty(cells)), _matches(cells, _ONE_SPACED)
+    return _or_none(_trim(cells), _empty(cells)), _matches(cells, _SPACED_ONE_SPACED)
 
 
 def _postal(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
@@ -130,7 +155,7 @@ def _valid_dates(cells: pa.Array) -> np.ndarray:
 def _date(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
     ok = _valid_dates(cells)
     text = pc.if_else(pa.array(ok), cells, None)
-    return pc.cast(text, pa.date32()).to_pylist(), ok
+    return _python_values(pc.cast(text, pa.date32())), ok
 
 
 def _timestamp(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
@@ -138,7 +163,13 @@ def _timestamp(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
     ok = (_np(pc.equal(pc.binary_length(cells), 19)) & _valid_dates(day)
           & _matches(pc.utf8_slice_codeunits(cells, 10, 19), "^" + _TIME))
     text = pc.if_else(pa.array(ok), cells, None)
-    return pc.cast(text, pa.timestamp("us")).to_pylist(), ok
+    return _python_values(pc.cast(text, pa.timestamp("us"))), ok
+
+
+def _python_values(values: pa.Array) -> list[Any]:
+    """Dates or timestamps (years 1 to 9999) as datetime.date or datetime.datetime, None
+    for null: the values to_pylist() gives, through NumPy, some thirty times faster."""
+    return values.to_numpy(zero_copy_only=False).tolist()
 
 
 def _decimal(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
@@ -192,8 +223,8 @@ def _check_digit_ok(vins: pa.Array) -> np.ndarray:
 
 
 def _email(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
-    lower = pc.ascii_lower(cells)
-    ok = _matches(cells, _PRINTABLE) & _matches(lower, _SIMPLE_EMAIL.pattern)
+    lower = pc.ascii_lower(_trim(cells))
+    ok = _matches(cells, _SPACED_PRINTABLE) & _matches(lower, _SIMPLE_EMAIL.pattern)
     return _or_none(lower, _empty(cells)), ok
 
 
@@ -202,8 +233,7 @@ def _phone(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
     or 11 with a leading 1), or one written in E.164 as +1 and 10 digits (the country
     code then says which country, whatever the rooftop's)."""
     compact = pc.replace_substring_regex(cells, r"[ ().\-/]", "")
-    nanp = (np.zeros(len(cells), dtype=bool) if self.countries is None
-            else np.array([c in _NANP for c in self.countries], dtype=bool))
+    nanp = np.zeros(len(cells), dtype=bool) if self.nanp is None else self.nanp
     national = nanp & _matches(cells, _PHONE_CHARS) & _matches(compact, _NANP_DIGITS)
     e164 = _matches(cells, _E164_CHARS) & _matches(compact, _E164_NANP)
     ten = _np(pc.equal(pc.binary_length(compact), 10))
@@ -211,7 +241,19 @@ def _phone(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
                        pc.binary_join_element_wise("+", compact, ""))
     value = pc.if_else(pa.array(e164), compact, value)
     ok = national | e164
-    return _or_none(value, ~ok), ok
+    out = _or_none(value, ~ok)
+    if self.countries is not None:
+        # any other number: the per-row cleaner's own reading, for this cell alone;
+        # one it cannot read is left to the row (which gives the warning)
+        others = np.flatnonzero(~ok & ~_empty(cells))
+        texts = cells.take(pa.array(others)).to_pylist()
+        for i, text, country in zip(others.tolist(), texts, self.countries(others),
+                                    strict=True):
+            e164_value = phone_e164(text, country=country)
+            if e164_value is not None:
+                out[i] = e164_value
+                ok[i] = True
+    return out, ok
 
 
 @lru_cache(maxsize=8)

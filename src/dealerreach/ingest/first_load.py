@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dealerreach.ingest.rows import Chunk, RowReader
+from dealerreach.ingest.rows import Chunk, RowReader, select_cells
 from dealerreach.ingest.spec import FILES, FileSpec
 
 _DEFAULTS = {spec.name: {c.name: c.default for c in spec.columns if c.default is not None}
@@ -49,7 +49,11 @@ class ChunkRows:
 
     def keys(self, columns: tuple[str, str]) -> list[tuple | None]:
         """A reference per row, None where it is empty."""
-        first, last = ([value for _, value in self.in_order(c)] for c in columns)
+        if self.chunk.records:
+            first, last = ([value for _, value in self.in_order(c)] for c in columns)
+        else:  # every row cleaned by columns: their values are in row order
+            n = len(self.chunk.rows)
+            first, last = (self.chunk.values.get(c) or [None] * n for c in columns)
         return [None if b in (None, "") else (a, b) for a, b in zip(first, last, strict=True)]
 
     def reject(self, at: int, reader: RowReader, *, column: str, reason: str) -> None:
@@ -75,7 +79,7 @@ class ChunkRows:
             return self.chunk
         c = self.chunk
         keep = [n not in self.rejected for n in range(len(c.rows))]
-        return Chunk(rows=list(compress(c.rows, keep)), cells=list(compress(c.cells, keep)),
+        return Chunk(rows=list(compress(c.rows, keep)), cells=select_cells(c.cells, keep),
                      values={k: list(compress(v, keep)) for k, v in c.values.items()},
                      extra={k: list(compress(v, keep)) for k, v in c.extra.items()},
                      records=[r for n, r in enumerate(c.records)

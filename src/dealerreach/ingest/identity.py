@@ -251,7 +251,19 @@ def _later(records: _Records, i: int, best: int) -> bool:
 
 def _write(conn: sa.Connection, *, group_id: str,
            changes: list[tuple[tuple[str, str], tuple[str | None, str | None]]]) -> None:
+    """Write changed persons and households in bulk: on SQLite one executemany of the
+    driver; on PostgreSQL the changes are copied into a temporary table and written by
+    one UPDATE ... FROM."""
     if not changes:
+        return
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "UPDATE customers SET person_id = ?, household_id = ? "
+            "WHERE group_id = ? AND rooftop_id = ? AND customer_id = ?",
+            [(v[0], v[1], group_id, k[0], k[1]) for k, v in changes])  # type: ignore[arg-type]
+        return
+    if conn.dialect.name == "postgresql":
+        _write_copied(conn, group_id=group_id, changes=changes)
         return
     c = customers.c
     stmt = (customers.update()
@@ -260,3 +272,22 @@ def _write(conn: sa.Connection, *, group_id: str,
             .values(person_id=sa.bindparam("v_person"), household_id=sa.bindparam("v_house")))
     conn.execute(stmt, [{"k_rooftop": k[0], "k_customer": k[1], "v_person": v[0],
                          "v_house": v[1]} for k, v in changes])
+
+
+def _write_copied(conn: sa.Connection, *, group_id: str,
+                  changes: list[tuple[tuple[str, str], tuple[str | None, str | None]]]
+                  ) -> None:
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute("CREATE TEMPORARY TABLE identity_changes (rooftop_id text, "
+                       "customer_id text, person_id text, household_id text) ON COMMIT DROP")
+        with cursor.copy("COPY identity_changes FROM STDIN") as copy:
+            for (rooftop, customer), (person, household) in changes:
+                copy.write_row((rooftop, customer, person, household))
+        cursor.execute("UPDATE customers AS t SET person_id = c.person_id, "
+                       "household_id = c.household_id FROM identity_changes AS c "
+                       "WHERE t.group_id = %s AND t.rooftop_id = c.rooftop_id "
+                       "AND t.customer_id = c.customer_id", (group_id,))
+        cursor.execute("DROP TABLE identity_changes")
+    finally:
+        cursor.close()

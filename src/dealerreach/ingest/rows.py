@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import compress, islice
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from dealerreach.ingest.clean import CLEANERS, CellContext, Cleaned, Rejected
+from dealerreach.ingest.blocks import ArrowRows, Batch
+from dealerreach.ingest.clean import _NANP, CLEANERS, CellContext, Cleaned, Rejected
 from dealerreach.ingest.columns import ColumnCleaner
 from dealerreach.ingest.profiles import Profile
 from dealerreach.ingest.source import SourceFile
@@ -47,15 +51,59 @@ class Issue:
         return f"{where}:{value} {self.reason}"
 
 
-@dataclass
 class Record:
     """One cleaned row: the columns the file has (cleaned), and its unknown columns."""
 
-    row: int
-    values: dict[str, object]
-    extra: dict[str, str | None] = field(default_factory=dict)
-    #: the row's cells as read, kept while the batch is in hand
-    cells: list[str] = field(default_factory=list)
+    __slots__ = ("_cells", "extra", "row", "values")
+
+    def __init__(self, row: int, values: dict[str, object],
+                 extra: dict[str, str | None] | None = None,
+                 cells: list[str] | Callable[[], list[str]] | None = None) -> None:
+        self.row, self.values = row, values
+        self.extra = {} if extra is None else extra
+        self._cells = [] if cells is None else cells
+
+    @property
+    def cells(self) -> list[str]:
+        """The row's cells as read, kept while the batch is in hand."""
+        if callable(self._cells):
+            self._cells = self._cells()
+        return self._cells
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record):
+            return NotImplemented
+        return (self.row, self.values, self.extra, self.cells) == (
+            other.row, other.values, other.extra, other.cells)
+
+    def __repr__(self) -> str:
+        return f"Record({self.row!r}, {self.values!r}, {self.extra!r}, {self.cells!r})"
+
+
+class CellRows:
+    """The cells of some rows of a chunk read as Arrow columns; a row's list of cells
+    is made only when it is asked for (to reject the row, or as a record's cells)."""
+
+    def __init__(self, columns: list[pa.Array], at: np.ndarray) -> None:
+        self.columns, self.at = columns, at
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+    def __getitem__(self, n: int) -> list[str]:
+        i = int(self.at[n])
+        return [c[i].as_py() for c in self.columns]
+
+    def select(self, keep: Sequence[bool]) -> CellRows:
+        return CellRows(self.columns, self.at[np.asarray(keep, dtype=bool)])
+
+
+def select_cells(cells: list[list[str]] | CellRows, keep: Sequence[bool]
+                 ) -> list[list[str]] | CellRows:
+    """The cells of the rows kept."""
+    if isinstance(cells, CellRows):
+        return cells.select(keep)
+    return list(compress(cells, keep))
 
 
 @dataclass
@@ -67,7 +115,7 @@ class Chunk:
     #: row numbers, cells and values (column name -> one value a row) of the rows
     #: cleaned by columns
     rows: list[int] = field(default_factory=list)
-    cells: list[list[str]] = field(default_factory=list)
+    cells: list[list[str]] | CellRows = field(default_factory=list)
     values: dict[str, list] = field(default_factory=dict)
     #: unknown columns: name -> one value a row (None: empty)
     extra: dict[str, list] = field(default_factory=dict)
@@ -86,13 +134,16 @@ class Chunk:
         """Every row as a record, in row order."""
         names = list(self.values)
         extra = list(self.extra.items())
+        cells: Sequence[Any] = (self.cells if not isinstance(self.cells, CellRows) else
+                                [partial(self.cells.__getitem__, n)
+                                 for n in range(len(self.rows))])
         made = [Record(row, dict(zip(names, values, strict=True)),
-                       {name: column[n] for name, column in extra}, cells)
-                for n, (row, cells, values) in enumerate(zip(
-                    self.rows, self.cells, zip(*self.values.values(), strict=True),
+                       {name: column[n] for name, column in extra}, row_cells)
+                for n, (row, row_cells, values) in enumerate(zip(
+                    self.rows, cells, zip(*self.values.values(), strict=True),
                     strict=True))] if names else [
-                Record(row, {}, {name: column[n] for name, column in extra}, cells)
-                for n, (row, cells) in enumerate(zip(self.rows, self.cells, strict=True))]
+                Record(row, {}, {name: column[n] for name, column in extra}, row_cells)
+                for n, (row, row_cells) in enumerate(zip(self.rows, cells, strict=True))]
         if not self.records:
             return made
         return sorted(made + self.records, key=lambda r: r.row)
@@ -138,10 +189,14 @@ class RowReader:
     def chunks(self) -> Iterator[Chunk]:
         """The file's rows a chunk at a time, cleaned; issues are added in row order."""
         width = len(self.source.columns)
-        rows = iter(self.source.rows)
-        while read := list(islice(rows, self.chunk_rows)):
-            ok = (self._clean_columns(read, width) if self.vectorised and not self._parse
-                  else None)
+        fast = self.vectorised and not self._parse
+        for read in self._read():
+            if isinstance(read, ArrowRows):
+                if fast:
+                    yield self._arrow_chunk(read)
+                    continue
+                read = read.as_rows()
+            ok = self._clean_columns(read, width) if fast else None
             chunk = ok[0] if ok is not None else Chunk()
             for n, (row, cells) in enumerate(read):
                 if len(cells) != width:
@@ -154,23 +209,88 @@ class RowReader:
                         chunk.records.append(record)
             yield chunk
 
-    def _clean_columns(self, read: list[tuple[int, list[str]]], width: int
-                       ) -> tuple[Chunk, np.ndarray]:
-        """The chunk cleaned column by column, and which rows that is right for."""
-        blank = [""] * width
-        table = list(zip(*(c if len(c) == width else blank for _, c in read), strict=True))
-        cells = [pa.array(column, pa.string()) for column in table]
-        countries = None
-        if self._phones and self._rooftop_at is not None:
-            country = {r: self.context_for(r).country for r in set(table[self._rooftop_at])}
-            countries = [country[r] for r in table[self._rooftop_at]]
-        cleaner = ColumnCleaner(cells, countries=countries)
+    def _read(self) -> Iterator[Batch]:
+        """The file's rows, chunk_rows at a time (the last chunk fewer): Arrow columns
+        when the file was read so, else (row number, cells) pairs."""
+        if self.source.batches is None:
+            rows = iter(self.source.rows)
+            while read := list(islice(rows, self.chunk_rows)):
+                yield read
+            return
+        parts: list[Batch] = []
+        count = 0
+        for batch in self.source.batches:
+            at = 0
+            while at < len(batch):
+                take = min(self.chunk_rows - count, len(batch) - at)
+                parts.append(batch[at:at + take] if isinstance(batch, list)
+                             else batch.slice(at, at + take))
+                count += take
+                at += take
+                if count == self.chunk_rows:
+                    yield _joined(parts)
+                    parts, count = [], 0
+        if parts:
+            yield _joined(parts)
+
+    def _nanp(self, rooftops: pa.Array) -> np.ndarray:
+        """Which rows' rooftops read phone numbers as North American."""
+        names = [r for r in pc.unique(rooftops).to_pylist()
+                 if self.context_for(r).country in _NANP]
+        return pc.is_in(rooftops, value_set=pa.array(names, pa.string())).to_numpy(
+            zero_copy_only=False)
+
+    def _countries(self, cells: list[pa.Array], at: np.ndarray) -> list[str]:
+        """The countries the rows at these positions read phone numbers with."""
+        if self._rooftop_at is None:
+            return [self.context_for("").country] * len(at)
+        rooftops = cells[self._rooftop_at].take(pa.array(at, pa.int64())).to_pylist()
+        return [self.context_for(r).country for r in rooftops]
+
+    def _clean_cells(self, cells: list[pa.Array]) -> tuple[dict[str, list], dict[str, list],
+                                                             np.ndarray]:
+        """Values and unknown columns of Arrow columns, and which rows they are right for."""
+        nanp = (self._nanp(cells[self._rooftop_at])
+                if self._phones and self._rooftop_at is not None else None)
+        cleaner = ColumnCleaner(cells, nanp=nanp, countries=partial(self._countries, cells))
         values, ok = cleaner.clean(self._known)
         extras = {}
         for i, name in self._unknown:
             extra, extra_ok = cleaner.extra(cells[i])
             extras[name] = extra
             ok &= extra_ok
+        return values, extras, ok
+
+    def _arrow_chunk(self, read: ArrowRows) -> Chunk:
+        """A chunk read as Arrow columns (every row as wide as the header), cleaned by
+        columns; the rows that is not right for are cleaned one by one."""
+        values, extras, ok = self._clean_cells(read.columns)
+        kept = np.flatnonzero(ok)
+        if len(kept) == len(read):
+            chunk = Chunk(rows=read.rows.tolist(), cells=CellRows(read.columns, kept),
+                          values=values,
+                          extra={k: [x or None for x in v] for k, v in extras.items()})
+            return chunk
+        keep = ok.tolist()
+        chunk = Chunk(rows=read.rows[kept].tolist(), cells=CellRows(read.columns, kept),
+                      values={k: list(compress(v, keep)) for k, v in values.items()},
+                      extra={k: [x or None for x in compress(v, keep)]
+                             for k, v in extras.items()})
+        left = pa.array(np.flatnonzero(~ok))
+        others = zip(*(c.take(left).to_pylist() for c in read.columns), strict=True)
+        for row, cells in zip(read.rows[~ok].tolist(), others, strict=True):
+            record = self._clean(row, list(cells))
+            if record is not None:
+                chunk.records.append(record)
+        return chunk
+
+    def _clean_columns(self, read: list[tuple[int, list[str]]], width: int
+                       ) -> tuple[Chunk, np.ndarray]:
+        """The chunk cleaned column by column, and which rows that is right for."""
+        blank = [""] * width
+        table = list(zip(*(c if len(c) == width else blank for _, c in read), strict=True))
+        cells = [pa.array(column, pa.string()) for column in table]
+        values, extras, ok = self._clean_cells(cells)
         ok &= np.fromiter((len(c) == width for _, c in read), dtype=bool, count=len(read))
         keep = ok.tolist()
         chunk = Chunk(rows=list(compress((r for r, _ in read), keep)),
@@ -250,3 +370,18 @@ class RowReader:
         value = record.values.get(column)
         self._reject(record.row, column, None if value is None else str(value), reason,
                      cells=record.cells)
+
+
+def _joined(parts: list[Batch]) -> Batch:
+    """Consecutive parts of a file as one batch (Arrow columns when all parts are)."""
+    if len(parts) == 1:
+        return parts[0]
+    if all(isinstance(p, ArrowRows) for p in parts):
+        arrow = [p for p in parts if isinstance(p, ArrowRows)]
+        return ArrowRows(np.concatenate([p.rows for p in arrow]),
+                         [pa.concat_arrays([p.columns[i] for p in arrow])
+                          for i in range(len(arrow[0].columns))])
+    rows: list[tuple[int, list[str]]] = []
+    for p in parts:
+        rows.extend(p if isinstance(p, list) else p.as_rows())
+    return rows

@@ -19,11 +19,12 @@ from dealerreach.clock import Clock, SystemClock
 from dealerreach.ingest.clean import CellContext, identity_key
 from dealerreach.ingest.first_load import ChunkRows, defaults, new_columns
 from dealerreach.ingest.identity import resolve_group
+from dealerreach.ingest.key_index import KeyIndex
 from dealerreach.ingest.profiles import Profile, get_profile
 from dealerreach.ingest.rows import Chunk, Issue, Record, RowReader
 from dealerreach.ingest.source import ImportRefused, ImportSource
 from dealerreach.ingest.spec import BY_NAME, CUSTOMER_REFERENCES, VEHICLE_REFERENCES, FileSpec
-from dealerreach.ingest.upsert import Counts, TableStore, differs, merge_extra
+from dealerreach.ingest.upsert import Counts, TableStore, append_rows, differs, merge_extra
 from dealerreach.storage import schema
 
 Progress = Callable[[str, int], None]
@@ -33,6 +34,9 @@ LOOKUP_KEYS = {"ro_lines.csv": ("rooftop_id", "line_no", "ro_number"),
 #: files a first load inserts column by column (the rest: record by record)
 COLUMNAR = frozenset({"vehicles.csv", "deals.csv", "repair_orders.csv", "ro_lines.csv",
                       "leads.csv"})
+#: files other files refer to, and the key columns a reference names
+REFERENCED = {"customers.csv": ("rooftop_id", "customer_id"),
+              "repair_orders.csv": ("rooftop_id", "ro_number")}
 #: how many issues a report keeps in memory to show; all are stored
 SHOWN_ISSUES = 1000
 
@@ -143,6 +147,9 @@ class _Run:
                        for name, table in schema.RECORD_TABLES.items()}
         self.rooftop_country: dict[str, str | None] = {}
         self._contexts: dict[str, CellContext] = {}
+        #: the keys of a referenced file's table, when this import brought its first
+        #: records (references to it are then checked in memory)
+        self.key_index: dict[str, KeyIndex] = {}
 
     # -- the run ---------------------------------------------------------------------
 
@@ -172,7 +179,7 @@ class _Run:
                                   files=r.as_json()["files"]))
 
     def _import_file(self, spec: FileSpec) -> Counts:
-        opened = self.source.open(spec)
+        opened = self.source.open(spec, blocks=self.vectorised)
         reader = RowReader(opened, self.profile, self._context_for,
                            vectorised=self.vectorised, chunk_rows=self.batch_rows)
         counts = Counts()
@@ -196,7 +203,20 @@ class _Run:
             self.progress(spec.name, counts.read)
         if spec.name == "rooftops.csv":
             self._load_rooftops()
+        if fresh and self.vectorised and spec.name in REFERENCED:
+            index = KeyIndex.load(self.conn, schema.RECORD_TABLES[spec.name],
+                                  group_id=self.group_id, columns=REFERENCED[spec.name])
+            if index is not None:
+                self.key_index[spec.name] = index
         return counts
+
+    def _known(self, target: str, keys: list[tuple | None]) -> list[bool]:
+        """Per reference (None: empty), whether the target table holds its key."""
+        index = self.key_index.get(target)
+        if index is not None:
+            return index.contains(keys)
+        known = self.stores[target].existing_keys(k for k in keys if k is not None)
+        return [k is not None and k in known for k in keys]
 
     # -- cleaning context ------------------------------------------------------------
 
@@ -238,10 +258,10 @@ class _Run:
         keys: list[tuple | None] = [
             None if (v := rec.values).get(last) in (None, "") else (v.get(first), v.get(last))
             for rec in batch]
-        known = self.stores[target].existing_keys(k for k in keys if k is not None)
+        known = self._known(target, keys)
         kept = []
-        for rec, k in zip(batch, keys, strict=True):
-            if k is None or k in known:
+        for rec, k, found in zip(batch, keys, known, strict=True):
+            if k is None or found:
                 kept.append(rec)
             else:
                 reader.reject(rec, column=columns[-1],
@@ -336,9 +356,9 @@ class _Run:
                          columns: tuple[str, str], what: str) -> None:
         """Reject the rows whose reference is in neither this import nor the store."""
         keys = rows.keys(columns)
-        known = self.stores[target].existing_keys(k for k in keys if k is not None)
-        for n, k in enumerate(keys):
-            if k is not None and k not in known:
+        known = self._known(target, keys)
+        for n, (k, found) in enumerate(zip(keys, known, strict=True)):
+            if k is not None and not found:
                 rows.reject(n, reader, column=columns[-1],
                             reason=f"{what} {k[0]}/{k[1]} is in neither this import "
                                    "nor the store")
@@ -358,7 +378,7 @@ class _Run:
             with self.conn.begin_nested():
                 store.insert(rows)
                 if spec.name == "customers.csv" and rows:
-                    self.conn.execute(schema.customer_versions.insert(), [
+                    append_rows(self.conn, schema.customer_versions, [
                         v for row in rows for v in _version(
                             None, row, import_id=self.report.import_id, now=self.now)])
         except (sa.exc.IntegrityError, psycopg.errors.IntegrityError):
@@ -391,7 +411,7 @@ class _Run:
         store.insert(list(inserts.values()))
         store.update(list(updates.values()), columns=_compared(table))
         if versions:
-            self.conn.execute(schema.customer_versions.insert(), versions)
+            append_rows(self.conn, schema.customer_versions, versions)
 
     def _merged(self, table: sa.Table, spec: FileSpec, before: dict | None,
                 rec: Record) -> dict:
@@ -425,7 +445,7 @@ class _Run:
     def _flush_issues(self, *, final: bool = False) -> None:
         if not self.pending_issues or (len(self.pending_issues) < 5000 and not final):
             return
-        self.conn.execute(schema.import_issues.insert(), [
+        append_rows(self.conn, schema.import_issues, [
             {"import_id": self.report.import_id, "severity": i.severity, "file": i.file,
              "row": i.row, "column": i.column, "value": i.value, "reason": i.reason,
              "record": i.record}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from dealerreach.ingest.blocks import BLOCK_BYTES, Batch, BlockReader, Unreadable, header_end
 from dealerreach.ingest.profiles import Profile
 from dealerreach.ingest.spec import FILES, REQUIRED_FILES, FileSpec
 
@@ -35,6 +36,9 @@ class SourceFile:
     columns: list[str]
     #: (row number, cells); the header is row 1, as a spreadsheet shows it
     rows: Iterator[tuple[int, list[str]]]
+    #: the same rows in batches, when the file is read in blocks (then read either
+    #: ``rows`` or ``batches``, not both)
+    batches: Iterator[Batch] | None = None
 
 
 class ImportSource:
@@ -69,10 +73,54 @@ class ImportSource:
             with self._open_text(spec) as (_name, handle):
                 self._read_header(spec, handle)
 
-    def open(self, spec: FileSpec) -> SourceFile:
+    def open(self, spec: FileSpec, *, blocks: bool = False) -> SourceFile:
+        """A file's columns and rows. ``blocks``: read a UTF-8, comma-separated file in
+        blocks with pyarrow where that gives the csv module's very rows (``blocks.py``)."""
         name, handle = self._stack.enter_context(self._open_text(spec))
         columns, reader = self._read_header(spec, handle)
-        return SourceFile(spec, name, columns, _rows(reader, name=name))
+        block_reader = self._block_reader(spec) if blocks else None
+        if block_reader is None:
+            return SourceFile(spec, name, columns, _rows(reader, name=name))
+        batches = self._batches(spec, name, block_reader)
+        return SourceFile(spec, name, columns, _flat(batches), batches)
+
+    def _block_reader(self, spec: FileSpec) -> BlockReader | None:
+        """A reader of the file's data rows in blocks, placed after the header, when the
+        profile reads UTF-8 with commas and the header reads the same both ways."""
+        encoding = self.profile.encoding.lower().replace("_", "-")
+        if self.profile.delimiter != "," or encoding not in ("utf-8", "utf-8-sig", "utf8"):
+            return None
+        where = self._names[self.profile.file_name(spec.name).lower()]
+        binary = self._stack.enter_context(self._open_binary(where))
+        head = b""
+        while (end := header_end(head)) is None:
+            more = binary.read(BLOCK_BYTES)
+            if not more:
+                end = len(head)
+                break
+            head += more
+        start = 3 if encoding == "utf-8-sig" and head.startswith(b"\xef\xbb\xbf") else 0
+        if end <= start:
+            return None
+        try:
+            text = head[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        with self._open_text(spec) as (_name, handle):
+            header = next(csv.reader(handle, delimiter=","), None)
+        if header is None or list(csv.reader(io.StringIO(text, newline=""))) != [header]:
+            return None
+        return BlockReader(binary, width=len(header), pending=head[end:])
+
+    def _batches(self, spec: FileSpec, name: str, reader: BlockReader) -> Iterator[Batch]:
+        try:
+            yield from reader.batches()
+        except Unreadable:
+            # the csv module refuses this file: read it that way for its own message
+            with self._open_text(spec) as (_name, handle):
+                for _row in _rows(self._read_header(spec, handle)[1], name=name):
+                    pass
+            raise ImportRefused(f"{name}: not valid CSV") from None
 
     # -- internals ---------------------------------------------------------------------
 
@@ -162,6 +210,11 @@ def _is_utf8_under_other_encoding(head: bytes, encoding: str) -> bool:
     except UnicodeDecodeError as exc:  # a cut multi-byte character at the end is fine
         return exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
     return True
+
+
+def _flat(batches: Iterator[Batch]) -> Iterator[tuple[int, list[str]]]:
+    for batch in batches:
+        yield from (batch if isinstance(batch, list) else batch.as_rows())
 
 
 def _rows(reader: Iterator[list[str]], *, name: str) -> Iterator[tuple[int, list[str]]]:

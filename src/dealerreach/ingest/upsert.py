@@ -8,7 +8,7 @@ is a bound parameter or a COPY field, never SQL text.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,9 +139,24 @@ class TableStore:
         self.conn.execute(stmt, params)
 
 
-def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def append_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert into a table whose key the store numbers (versions, issues): every
+    column but that key, in the rows' order."""
+    if not rows:
+        return
+    names = [c.name for c in table.c if not (c.primary_key and c.autoincrement is True)]
+    if conn.dialect.name == "postgresql":
+        copy_rows(conn, table, rows, names)
+    elif conn.dialect.name == "sqlite":
+        executemany_rows(conn, table, rows, names)
+    else:
+        conn.execute(table.insert(), rows)
+
+
+def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
+              names: list[str] | None = None) -> None:
     """Bulk insert with PostgreSQL COPY (column names from the schema, values as fields)."""
-    names = [c.name for c in table.c]
+    names = names or [c.name for c in table.c]
     json_cols = {c.name for c in table.c if isinstance(c.type, sa.JSON)}
     quoted = ", ".join(f'"{n}"' for n in names)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -153,10 +168,11 @@ def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) 
         cursor.close()
 
 
-def executemany_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def executemany_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
+                     names: list[str] | None = None) -> None:
     """Bulk insert through the driver's executemany, values converted by the column
     types' own bind processors (what SQLAlchemy would do, without its per-row work)."""
-    names = [c.name for c in table.c]
+    names = names or [c.name for c in table.c]
     plain = [n for n in names if table.c[n].type._cached_bind_processor(conn.dialect) is None]
     converted = [(n, table.c[n].type._cached_bind_processor(conn.dialect)) for n in names
                  if n not in plain]
@@ -177,6 +193,14 @@ def executemany_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, 
 def _driver_rows(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
     """A select's rows straight from the driver's cursor (bound values converted as
     SQLAlchemy converts them), without building result rows: for key lookups."""
+    return [row for rows in driver_batches(conn, stmt, None) for row in rows]
+
+
+def driver_batches(conn: sa.Connection, stmt: sa.Select, size: int | None
+                   ) -> Iterator[list[tuple]]:
+    """A select's rows straight from the driver's cursor, ``size`` at a time (None: all
+    at once), as tuples: bound values converted as SQLAlchemy converts them, result
+    values as the driver gives them (for text columns, what SQLAlchemy gives too)."""
     compiled = stmt.compile(dialect=conn.dialect)
     params = compiled.construct_params()
     for name, process in compiled._bind_processors.items():
@@ -184,10 +208,17 @@ def _driver_rows(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
             params[name] = process(params[name])  # type: ignore[operator]
     args: Any = (tuple(params[k] for k in compiled.positiontup or ())
                  if compiled.positional else params)
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver = conn.connection.driver_connection
+    # a large result on PostgreSQL is read through a server-side cursor, a batch at a time
+    cursor = (driver.cursor(name="dealerreach_batches")  # type: ignore[union-attr]
+              if size is not None and conn.dialect.name == "postgresql"
+              else driver.cursor())  # type: ignore[union-attr]
     try:
         cursor.execute(str(compiled), args)
-        return [tuple(row) for row in cursor.fetchall()]
+        while rows := (cursor.fetchall() if size is None else cursor.fetchmany(size)):
+            yield [tuple(row) for row in rows]
+            if size is None:
+                break
     finally:
         cursor.close()
 
@@ -216,11 +247,27 @@ def executemany_columns(conn: sa.Connection, table: sa.Table, columns: dict[str,
     for n in names:
         process = table.c[n].type._cached_bind_processor(conn.dialect)
         values = columns[n]
-        lists.append(values if process is None
-                     else [None if v is None else process(v) for v in values])
+        if process is None:
+            lists.append(values)
+        elif type(table.c[n].type) is sa.Date:  # few distinct days: each converted once
+            lists.append(list(map(_Converted(process).__getitem__, values)))
+        else:
+            lists.append([None if v is None else process(v) for v in values])
     quoted = ", ".join(f'"{n}"' for n in names)
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
     conn.exec_driver_sql(sql, list(zip(*lists, strict=True)))  # type: ignore[arg-type]
+
+
+class _Converted(dict):
+    """Values converted by a bind processor, each distinct value once."""
+
+    def __init__(self, process: Any) -> None:
+        super().__init__()
+        self.process = process
+
+    def __missing__(self, value: Any) -> Any:
+        converted = self[value] = None if value is None else self.process(value)
+        return converted
 
 
 def _copy_value(value: Any, is_json: bool) -> Any:
