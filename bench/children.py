@@ -25,6 +25,18 @@ def say(text: str) -> None:
     print("progress", text, flush=True)
 
 
+def status_mb(field: str) -> float | None:
+    """A memory line of this process's ``/proc/self/status`` (``VmRSS``, ``VmHWM``) in
+    MB; None where there is no such file (not Linux)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory.
 
@@ -32,12 +44,9 @@ def peak_rss_mb() -> float:
     at least the parent's size at the fork. The kernel's high-water mark of the
     process's own memory (``VmHWM``) starts afresh at ``exec``, so it is read first.
     """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
+    high_water = status_mb("VmHWM")
+    if high_water is not None:
+        return high_water
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
 

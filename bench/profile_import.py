@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+from children import peak_rss_mb, status_mb
 from demo_data import OUT, demo_group
 from stores import DEFAULT_POSTGRES, fresh_store
 
@@ -69,25 +70,8 @@ class MemoryWatch:
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
-            rss = _rss_mb()
+            rss = status_mb("VmRSS") or 0.0
             self.peak[self.step] = max(self.peak.get(self.step, 0.0), rss)
-
-
-def _rss_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def _peak_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def _only(folder: Path, names: str) -> Path:
@@ -134,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept: {url}")
     rows = sum(n for name, n in group.rows.items() if (folder / name).exists())
     print(f"{report.status}: {rows:,} rows in {seconds:.1f} s ({rows / seconds:,.0f} rows/s)")
-    print(f"peak resident memory of the process: {_peak_mb():,.0f} MB")
+    print(f"peak resident memory of the process: {peak_rss_mb():,.0f} MB")
     print("seconds and peak resident memory by step:")
     for step, spent in memory.seconds.items():
         peak = memory.peak.get(step)
