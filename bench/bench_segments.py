@@ -300,6 +300,7 @@ def markdown_section(results: list[Result], *, args: argparse.Namespace, group: 
         f"{TIME_TARGET_S:.0f} s, at least {SPEEDUP_TARGET:.0f}× faster than the pandas "
         f"baseline, peak memory under {MEMORY_TARGET_MB / 1024:.0f} GB.",
         *_size_note(args),
+        *(["", f"Conditions: {args.note}"] if args.note else []),
         "",
         "Same rules: " + " ".join(check_lines(results)),
         "",
@@ -366,6 +367,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="a PostgreSQL URL whose user may create databases")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--no-docs", action="store_true", help="do not write the figures")
+    parser.add_argument("--note", default="",
+                        help="a sentence about the conditions, written under the figures")
     args = parser.parse_args(argv)
     args.stores = [s.strip() for s in args.stores.split(",") if s.strip()]
     unknown = set(args.stores) - set(STORES)
