@@ -20,7 +20,7 @@ import pyarrow as pa
 from dealerreach.features.config import RuleConfig
 from dealerreach.features.inputs import COLUMN_TYPES, STORE_TABLES, Inputs, prepare
 from dealerreach.features.sales import add_sales_features
-from features.contract import DEAL_TO_OPP, OPP_TYPES, VEHICLE_TO_OPP
+from features.contract import DEAL_TO_OPP, OPP_TYPES, VEHICLE_TO_OPP, postgres_backend
 
 D = date(2025, 6, 15)
 """The as-of date most tests use (mid-month, not in a leap year)."""
@@ -143,3 +143,12 @@ def run_cases(cases: Iterable[Case], *, as_of: date = D, config: RuleConfig | No
     Ibis ``backend`` is given), by VIN."""
     expr = features(cases, as_of=as_of, config=config)
     return {row["vin"]: row for row in (backend or _con).to_pyarrow(expr).to_pylist()}
+
+
+def run_cases_on_postgres(cases: Iterable[Case], **kwargs: Any) -> dict[str, dict[str, Any]]:
+    """``run_cases`` on the PostgreSQL test server (skips without one, unless CI=true)."""
+    backend = postgres_backend()
+    try:
+        return run_cases(cases, backend=backend, **kwargs)
+    finally:
+        backend.disconnect()

@@ -15,8 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dealerreach.model import finance
-from features.contract import postgres_backend
-from features.helpers_sales import D, case, ro, run_cases
+from features.helpers_sales import D, case, ro, run_cases, run_cases_on_postgres
 
 npf = pytest.importorskip("numpy_financial")
 pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
@@ -159,11 +158,7 @@ def test_projection_equal_to_a_fractional_allowance_is_not_over(rows):
 
 @pytest.mark.postgres
 def test_postgresql_gives_the_same_payments(rows):
-    backend = postgres_backend()
-    try:
-        assert run_cases(CASES, backend=backend) == rows
-    finally:
-        backend.disconnect()
+    assert run_cases_on_postgres(CASES) == rows
 
 
 @pytest.mark.parametrize(("as_of", "made"), [

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from dealerreach.features.config import MakeTermSetting, RuleConfig
 from dealerreach.model import warranty
 from dealerreach.model.warranty import Unit
-from features.contract import postgres_backend
-from features.helpers_sales import D, case, deal, ro, run_cases
+from features.helpers_sales import D, case, deal, ro, run_cases, run_cases_on_postgres
 
 
 def car(make: str = "Toyota", in_service: date | None = None) -> dict:
@@ -150,11 +149,7 @@ def test_vehicle_without_start_has_no_basic_warranty(rows):
 
 @pytest.mark.postgres
 def test_postgresql_gives_the_same_features(rows):
-    backend = postgres_backend()
-    try:
-        assert run_cases(CASES, backend=backend) == rows
-    finally:
-        backend.disconnect()
+    assert run_cases_on_postgres(CASES) == rows
 
 
 def test_group_table_overrides_the_shipped_terms():
