@@ -221,7 +221,16 @@ def test_rows_of_a_first_load_are_checked_and_rejected_alike_either_way(engine, 
                                   "RO1,R1,C1,1HGCM82633A004351,2025-01-01\n"
                                   "RO2,R1,C9,1HGCM82633A004352,2025-01-01\n",
              "ro_lines.csv": "ro_number,rooftop_id,line_no,labor_type\n"
-                             "RO1,R1,1,C\nRO2,R1,1,W\nRO1,R1,2,c\n"}
+                             "RO1,R1,1,C\nRO2,R1,1,W\nRO1,R1,2,c\n",
+             "valuations.csv": "vin,year,make,model,trim,value,as_of\n"
+                               "1HGCM82633A004351,,,,,21000,2026-10-01\n"
+                               ",2021,Honda,Accord, EX-L ,19000,2026-10-01\n"
+                               ",2021,Honda,,EX,18000,2026-10-01\n"
+                               "1hgcm82633a004352,,,,,20000.50,2026-10-01\n"
+                               ",,Honda,Civic,,15000,2026-10-01\n"
+                               ",2020,Ford,Focus,,9000,2026-10-01\n"
+                               "1HGCM82633A004353,,,,,22000,2026-10-01\n"
+                               ",2021,Honda,Accord,EX-L,19500,2026-10-01\n"}
     reports = {}
     for group, vectorised in (("fast", True), ("slow", False)):
         path = folder(group, files)
@@ -229,6 +238,8 @@ def test_rows_of_a_first_load_are_checked_and_rejected_alike_either_way(engine, 
                                      vectorised=vectorised)
     fast, slow = reports["fast"], reports["slow"]
     assert fast.rejected > 0 and fast.bare_vehicles > 0
+    valuations = fast.files["valuations.csv"]
+    assert (valuations.inserted, valuations.updated, valuations.rejected) == (5, 1, 2)
     assert fast.as_json() | {"import_id": 0, "duration_s": 0} == \
         slow.as_json() | {"import_id": 0, "duration_s": 0}
     assert _issues(engine, fast.import_id) == _issues(engine, slow.import_id)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -249,3 +250,19 @@ def identity_key(text: str | None) -> str | None:
         kept = "".join(ch for ch in folded if not unicodedata.category(ch).startswith("P"))
     key = _SPACES.sub(" ", kept).strip()
     return key or None
+
+
+#: what a valuation names its vehicle by, when it has no VIN
+_VALUATION_MODEL = ("make", "model", "trim")
+NO_VALUATION_KEY = "a valuation needs a vin, or year, make and model"
+
+
+def valuation_key(vin: Any, year: Any, make: Any, model: Any, trim: Any) -> str | None:
+    """The vehicle a valuation is for: ``vin:VIN``, else ``model:YEAR|make|model|trim``
+    (identity keys); None when it names neither."""
+    if vin:
+        return f"vin:{vin}"
+    if year is None or not make or not model:
+        return None
+    parts = [str(year), *(identity_key(str(p or "")) or "" for p in (make, model, trim))]
+    return "model:" + "|".join(parts)

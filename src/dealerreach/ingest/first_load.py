@@ -47,6 +47,20 @@ class ChunkRows:
                       self.chunk.records[-1 - n].values.get(column))
                 for n in self.order]
 
+    def column(self, name: str) -> list[Any]:
+        """A column's value of every row (None where the file has no such column)."""
+        return [value for _, value in self.in_order(name)]
+
+    def set_column(self, name: str, values: list[Any]) -> None:
+        """Give every row a value of a column (values in row order)."""
+        fast = [None] * len(self.chunk.rows)
+        for n, value in zip(self.order, values, strict=True):
+            if n >= 0:
+                fast[n] = value
+            else:
+                self.chunk.records[-1 - n].values[name] = value
+        self.chunk.values[name] = fast
+
     def keys(self, columns: tuple[str, str]) -> list[tuple | None]:
         """A reference per row, None where it is empty."""
         if self.chunk.records:

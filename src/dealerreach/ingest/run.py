@@ -16,7 +16,13 @@ import psycopg
 import sqlalchemy as sa
 
 from dealerreach.clock import Clock, SystemClock
-from dealerreach.ingest.clean import CellContext, identity_key
+from dealerreach.ingest.clean import NO_VALUATION_KEY, CellContext, valuation_key
+from dealerreach.ingest.customer_rows import (
+    created_version_columns,
+    derive_identity_key_columns,
+    derive_identity_keys,
+    version,
+)
 from dealerreach.ingest.first_load import ChunkRows, defaults, new_columns
 from dealerreach.ingest.identity import resolve_group
 from dealerreach.ingest.key_index import KeyIndex
@@ -24,7 +30,14 @@ from dealerreach.ingest.profiles import Profile, get_profile
 from dealerreach.ingest.rows import Chunk, Issue, Record, RowReader
 from dealerreach.ingest.source import ImportRefused, ImportSource
 from dealerreach.ingest.spec import BY_NAME, CUSTOMER_REFERENCES, VEHICLE_REFERENCES, FileSpec
-from dealerreach.ingest.upsert import Counts, TableStore, append_rows, differs, merge_extra
+from dealerreach.ingest.upsert import (
+    Counts,
+    TableStore,
+    append_columns,
+    append_rows,
+    differs,
+    merge_extra,
+)
 from dealerreach.storage import schema
 
 Progress = Callable[[str, int], None]
@@ -32,8 +45,10 @@ Progress = Callable[[str, int], None]
 LOOKUP_KEYS = {"ro_lines.csv": ("rooftop_id", "line_no", "ro_number"),
                "valuations.csv": ("as_of", "valuation_key")}
 #: files a first load inserts column by column (the rest: record by record)
-COLUMNAR = frozenset({"vehicles.csv", "deals.csv", "repair_orders.csv", "ro_lines.csv",
-                      "leads.csv"})
+COLUMNAR = frozenset({"customers.csv", "vehicles.csv", "deals.csv", "repair_orders.csv",
+                      "ro_lines.csv", "leads.csv", "valuations.csv"})
+#: the columns a valuation's key is made of (``clean.valuation_key``)
+VALUATION_KEY_COLUMNS = ("vin", "year", "make", "model", "trim")
 #: files other files refer to, and the key columns a reference names
 REFERENCED = {"customers.csv": ("rooftop_id", "customer_id"),
               "repair_orders.csv": ("rooftop_id", "ro_number")}
@@ -186,7 +201,10 @@ class _Run:
         done = 0
         fresh = not self.stores[spec.name].has_rows()
         for chunk in reader.chunks():
-            if chunk.rows and fresh and spec.name in COLUMNAR and self._unique(spec, chunk):
+            columnar = bool(chunk.rows) and fresh and spec.name in COLUMNAR
+            if columnar and spec.name == "valuations.csv":
+                chunk = self._with_valuation_keys(chunk, reader)
+            if columnar and self._unique(spec, chunk):
                 self._insert_chunk(spec, chunk, reader, counts)
             elif len(chunk):
                 batch = self._check_references(spec, chunk.as_records(), reader)
@@ -272,19 +290,24 @@ class _Run:
     def _valuation_keys(self, batch: list[Record], reader: RowReader) -> list[Record]:
         kept = []
         for rec in batch:
-            v = rec.values
-            if v.get("vin"):
-                v["valuation_key"] = f"vin:{v['vin']}"
-            elif v.get("year") is not None and v.get("make") and v.get("model"):
-                parts = [str(v["year"]), *(identity_key(str(v.get(c) or "")) or ""
-                                           for c in ("make", "model", "trim"))]
-                v["valuation_key"] = "model:" + "|".join(parts)
-            else:
-                reader.reject(rec, column="vin",
-                              reason="a valuation needs a vin, or year, make and model")
+            key = valuation_key(*(rec.values.get(c) for c in VALUATION_KEY_COLUMNS))
+            if key is None:
+                reader.reject(rec, column="vin", reason=NO_VALUATION_KEY)
                 continue
+            rec.values["valuation_key"] = key
             kept.append(rec)
         return kept
+
+    def _with_valuation_keys(self, chunk: Chunk, reader: RowReader) -> Chunk:
+        """A chunk of valuations with their keys, rows that name no vehicle rejected."""
+        rows = ChunkRows(chunk)
+        keys = [valuation_key(*values) for values in zip(
+            *(rows.column(c) for c in VALUATION_KEY_COLUMNS), strict=True)]
+        for at, key in enumerate(keys):
+            if key is None:
+                rows.reject(at, reader, column="vin", reason=NO_VALUATION_KEY)
+        rows.set_column("valuation_key", keys)
+        return rows.kept_chunk()
 
     def _create_bare_rooftops(self, spec: FileSpec, batch: list[Record]) -> None:
         for rec in batch:
@@ -342,15 +365,29 @@ class _Run:
             self._create_bare_vehicle_keys(rows.distinct(VEHICLE_REFERENCES[spec.name]))
         store, table = self.stores[spec.name], schema.RECORD_TABLES[spec.name]
         kept = rows.kept_chunk()
+        columns = new_columns(table, spec, kept, group_id=self.group_id)
+        if table is schema.customers:
+            derive_identity_key_columns(columns)
+        records = [self._merged(table, spec, None, rec) for rec in kept.records]
         try:
             with self.conn.begin_nested():
-                store.insert_columns(new_columns(table, spec, kept, group_id=self.group_id),
-                                     len(kept.rows))
-                store.insert([self._merged(table, spec, None, rec) for rec in kept.records])
+                store.insert_columns(columns, len(kept.rows))
+                store.insert(records)
+                if table is schema.customers:
+                    self._add_created_versions(columns, records)
         except (sa.exc.IntegrityError, psycopg.errors.IntegrityError):
             self._upsert(spec, kept.as_records(), counts)
             return
         counts.inserted += len(kept)
+
+    def _add_created_versions(self, columns: dict[str, list], records: list[dict]) -> None:
+        """The first version of each new customer: those given as columns, then those
+        given as rows."""
+        import_id, now = self.report.import_id, self.now
+        append_columns(self.conn, schema.customer_versions,
+                       created_version_columns(columns, import_id=import_id, now=now))
+        append_rows(self.conn, schema.customer_versions, [
+            v for row in records for v in version(None, row, import_id=import_id, now=now)])
 
     def _require_columns(self, rows: ChunkRows, reader: RowReader, *, target: str,
                          columns: tuple[str, str], what: str) -> None:
@@ -379,7 +416,7 @@ class _Run:
                 store.insert(rows)
                 if spec.name == "customers.csv" and rows:
                     append_rows(self.conn, schema.customer_versions, [
-                        v for row in rows for v in _version(
+                        v for row in rows for v in version(
                             None, row, import_id=self.report.import_id, now=self.now)])
         except (sa.exc.IntegrityError, psycopg.errors.IntegrityError):
             return False
@@ -406,7 +443,7 @@ class _Run:
             else:
                 counts.updated += 1
             if spec.name == "customers.csv":
-                versions.extend(_version(before, row, import_id=self.report.import_id,
+                versions.extend(version(before, row, import_id=self.report.import_id,
                                          now=self.now))
         store.insert(list(inserts.values()))
         store.update(list(updates.values()), columns=_compared(table))
@@ -422,7 +459,7 @@ class _Run:
         if "is_bare" in table.c:
             row["is_bare"] = False
         if table is schema.customers:
-            _derive_identity_keys(row)
+            derive_identity_keys(row)
         return row
 
     # -- issues ----------------------------------------------------------------------
@@ -469,26 +506,3 @@ _DERIVED = ("person_id", "household_id")
 def _bare_row(table: sa.Table, **values: Any) -> dict:
     """A record known only from a reference (columns left out are unknown)."""
     return {**values, "is_bare": True}
-
-
-def _derive_identity_keys(row: dict) -> None:
-    row["first_name_key"] = identity_key(row.get("first_name"))  # type: ignore[arg-type]
-    row["last_name_key"] = identity_key(row.get("last_name"))  # type: ignore[arg-type]
-    street = " ".join(str(row.get(c) or "") for c in ("address_line1", "address_line2"))
-    row["street_key"] = identity_key(street)
-
-
-def _version(before: dict | None, row: dict, *, import_id: int | None,
-             now: Any) -> list[dict]:
-    fields = schema.TRACKED_CUSTOMER_FIELDS
-    if before is None:
-        changed = "created"
-    else:
-        names = [f for f in fields if before.get(f) != row.get(f)]
-        if not names:
-            return []
-        changed = ", ".join(names)
-    return [{"group_id": row["group_id"], "rooftop_id": row["rooftop_id"],
-             "customer_id": row["customer_id"], "effective_at": row.get("updated_at") or now,
-             "import_id": import_id, "changed": changed,
-             **{f: None if row.get(f) is None else str(row.get(f)) for f in fields}}]

@@ -106,16 +106,9 @@ class TableStore:
         """Insert n rows given column by column (every column of the table)."""
         if not n:
             return
+        append_columns(self.conn, self.table, columns)
         if self.conn.dialect.name == "postgresql":
-            copy_columns(self.conn, self.table, columns)
             self._refresh_statistics(n)
-        elif self.conn.dialect.name == "sqlite":
-            executemany_columns(self.conn, self.table, columns)
-        else:
-            names = list(columns)
-            self.conn.execute(self.table.insert(), [
-                dict(zip(names, values, strict=True))
-                for values in zip(*columns.values(), strict=True)])
 
     def _refresh_statistics(self, added: int) -> None:
         """Statistics taken before a large load describe a near-empty table, and the
@@ -151,6 +144,21 @@ def append_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
         executemany_rows(conn, table, rows, names)
     else:
         conn.execute(table.insert(), rows)
+
+
+def append_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
+    """Bulk insert of rows given column by column: the columns given (a key the store
+    numbers is left out and numbered by it)."""
+    if not columns or not len(next(iter(columns.values()))):
+        return
+    if conn.dialect.name == "postgresql":
+        copy_columns(conn, table, columns)
+    elif conn.dialect.name == "sqlite":
+        executemany_columns(conn, table, columns)
+    else:
+        names = list(columns)
+        conn.execute(table.insert(), [dict(zip(names, values, strict=True))
+                                      for values in zip(*columns.values(), strict=True)])
 
 
 def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
@@ -224,8 +232,9 @@ def driver_batches(conn: sa.Connection, stmt: sa.Select, size: int | None
 
 
 def copy_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
-    """Bulk insert of rows given column by column, with PostgreSQL COPY."""
-    names = [c.name for c in table.c]
+    """Bulk insert of rows given column by column (the columns given), with PostgreSQL
+    COPY."""
+    names = list(columns)
     lists = [[None if v is None else json.dumps(v) for v in columns[n]]
              if isinstance(table.c[n].type, sa.JSON) else columns[n] for n in names]
     quoted = ", ".join(f'"{n}"' for n in names)
@@ -241,8 +250,8 @@ def copy_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list])
 def executemany_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]
                         ) -> None:
     """Bulk insert of rows given column by column, through the driver's executemany,
-    values converted by the column types' own bind processors."""
-    names = [c.name for c in table.c]
+    values converted by the column types' own bind processors (the columns given)."""
+    names = list(columns)
     lists = []
     for n in names:
         process = table.c[n].type._cached_bind_processor(conn.dialect)

@@ -1,0 +1,67 @@
+"""What an import derives for customer records: their identity keys and their versions.
+
+Each comes in two forms that give the same values: one for a row (a dictionary) and one
+for the columns of a first load (``first_load.new_columns``), where no row is ever made.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dealerreach.ingest.clean import identity_key
+from dealerreach.storage.schema import TRACKED_CUSTOMER_FIELDS
+
+#: the identity keys, each from the columns it is made of
+_NAME_KEYS = (("first_name_key", "first_name"), ("last_name_key", "last_name"))
+_STREET = ("address_line1", "address_line2")
+
+
+def derive_identity_keys(row: dict) -> None:
+    """The row's name and street keys (what identity compares), from its values."""
+    for key, column in _NAME_KEYS:
+        row[key] = identity_key(row.get(column))
+    row["street_key"] = identity_key(_street(row.get(c) for c in _STREET))
+
+
+def derive_identity_key_columns(columns: dict[str, list]) -> None:
+    """``derive_identity_keys`` for every row of a first load's columns."""
+    for key, column in _NAME_KEYS:
+        columns[key] = list(map(identity_key, columns[column]))
+    columns["street_key"] = [identity_key(_street(parts))
+                             for parts in zip(*(columns[c] for c in _STREET), strict=True)]
+
+
+def _street(parts: Any) -> str:
+    return " ".join(str(p or "") for p in parts)
+
+
+def version(before: dict | None, row: dict, *, import_id: int | None,
+            now: Any) -> list[dict]:
+    """The version a customer row makes: none when no tracked field changed."""
+    if before is None:
+        changed = "created"
+    else:
+        names = [f for f in TRACKED_CUSTOMER_FIELDS if before.get(f) != row.get(f)]
+        if not names:
+            return []
+        changed = ", ".join(names)
+    return [{"group_id": row["group_id"], "rooftop_id": row["rooftop_id"],
+             "customer_id": row["customer_id"], "effective_at": row.get("updated_at") or now,
+             "import_id": import_id, "changed": changed,
+             **{f: _text(row.get(f)) for f in TRACKED_CUSTOMER_FIELDS}}]
+
+
+def created_version_columns(columns: dict[str, list], *, import_id: int | None,
+                            now: Any) -> dict[str, list]:
+    """The versions of new customers given as a first load's columns, as columns:
+    ``version(None, row, ...)`` for each row."""
+    n = len(columns["customer_id"])
+    return {"group_id": columns["group_id"], "rooftop_id": columns["rooftop_id"],
+            "customer_id": columns["customer_id"],
+            "effective_at": [at or now for at in columns["updated_at"]],
+            "import_id": [import_id] * n, "changed": ["created"] * n,
+            **{f: list(map(_text, columns[f])) for f in TRACKED_CUSTOMER_FIELDS}}
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
