@@ -38,3 +38,18 @@ def test_a_stored_key_with_a_nul_character_leaves_lookups_to_the_store():
                      [{"group_id": "g", "rooftop_id": "R1", "customer_id": "C\x001"}])
         assert KeyIndex.load(conn, schema.customers, group_id="g",
                              columns=("rooftop_id", "customer_id")) is None
+
+
+def test_one_part_keys_and_keys_stored_later_are_known():
+    engine = sa.create_engine("sqlite://")
+    schema.metadata.create_all(engine, tables=[schema.vehicles])
+    with engine.begin() as conn:
+        conn.execute(schema.vehicles.insert(), [
+            {"group_id": "g", "vin": vin, "is_bare": False}
+            for vin in ("1HGCM82633A004352", "JN8BTNXUXEW467506")])
+        index = KeyIndex.load(conn, schema.vehicles, group_id="g", columns=("vin",))
+    assert index is not None
+    asked = [("JN8BTNXUXEW467506",), None, ("2T1BR7SE8KJ555606",), ("",)]
+    assert index.contains(asked) == [True, False, False, False]
+    index.add([("2T1BR7SE8KJ555606",)])
+    assert index.contains(asked) == [True, False, True, False]

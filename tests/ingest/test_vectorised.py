@@ -244,3 +244,21 @@ def test_rows_of_a_first_load_are_checked_and_rejected_alike_either_way(engine, 
         slow.as_json() | {"import_id": 0, "duration_s": 0}
     assert _issues(engine, fast.import_id) == _issues(engine, slow.import_id)
     assert _stored(engine, "fast") == _stored(engine, "slow")
+
+
+def test_a_bare_vehicle_made_by_one_file_is_known_to_the_next(engine, folder):
+    files = {"customers.csv": "customer_id,rooftop_id\nC1,R1\n",
+             "vehicles.csv": "vin,year,make,model\n1HGCM82633A004352,2003,Honda,Accord\n",
+             "deals.csv": "deal_id,rooftop_id,customer_id,vin,deal_date,deal_type\n"
+                          "D1,R1,C1,JN8BTNXUXEW467506,2024-01-05,cash\n"
+                          "D2,R1,C1,1HGCM82633A004352,2024-02-05,cash\n",
+             "repair_orders.csv": "ro_number,rooftop_id,customer_id,vin,open_date\n"
+                                  "RO1,R1,C1,JN8BTNXUXEW467506,2025-01-01\n"
+                                  "RO2,R1,C1,2T1BR7SE8KJ555606,2025-01-01\n"}
+    reports = {}
+    for group, vectorised in (("fast", True), ("slow", False)):
+        reports[group] = import_path(engine, folder(group, files), group_id=group,
+                                     clock=CLOCK, vectorised=vectorised)
+    assert reports["fast"].status == "completed"
+    assert reports["fast"].bare_vehicles == reports["slow"].bare_vehicles == 2
+    assert _stored(engine, "fast") == _stored(engine, "slow")

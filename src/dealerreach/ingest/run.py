@@ -7,7 +7,7 @@ as it was. A refused import is then recorded on its own, so the history shows it
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ COLUMNAR = frozenset({"customers.csv", "vehicles.csv", "deals.csv", "repair_orde
 #: the columns a valuation's key is made of (``clean.valuation_key``)
 VALUATION_KEY_COLUMNS = ("vin", "year", "make", "model", "trim")
 #: files other files refer to, and the key columns a reference names
-REFERENCED = {"customers.csv": ("rooftop_id", "customer_id"),
+REFERENCED = {"customers.csv": ("rooftop_id", "customer_id"), "vehicles.csv": ("vin",),
               "repair_orders.csv": ("rooftop_id", "ro_number")}
 #: how many issues a report keeps in memory to show; all are stored
 SHOWN_ISSUES = 1000
@@ -228,7 +228,7 @@ class _Run:
                 self.key_index[spec.name] = index
         return counts
 
-    def _known(self, target: str, keys: list[tuple | None]) -> list[bool]:
+    def _known(self, target: str, keys: Sequence[tuple | None]) -> list[bool]:
         """Per reference (None: empty), whether the target table holds its key."""
         index = self.key_index.get(target)
         if index is not None:
@@ -326,10 +326,13 @@ class _Run:
             {str(rec.values[c]) for rec in batch for c in columns if rec.values.get(c)})
 
     def _create_bare_vehicle_keys(self, vins: set[str]) -> None:
-        store = self.stores["vehicles.csv"]
-        missing = sorted(vins - {k[0] for k in store.existing_keys((v,) for v in vins)})
-        store.insert([_bare_row(schema.vehicles, group_id=self.group_id, vin=v)
-                      for v in missing])
+        keys = [(v,) for v in sorted(vins)]
+        missing = [k for k, known in zip(keys, self._known("vehicles.csv", keys), strict=True)
+                   if not known]
+        self.stores["vehicles.csv"].insert([
+            _bare_row(schema.vehicles, group_id=self.group_id, vin=v) for v, in missing])
+        if "vehicles.csv" in self.key_index:
+            self.key_index["vehicles.csv"].add(missing)
         self.report.bare_vehicles += len(missing)
 
     # -- upsert ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -252,19 +253,26 @@ def executemany_columns(conn: sa.Connection, table: sa.Table, columns: dict[str,
     """Bulk insert of rows given column by column, through the driver's executemany,
     values converted by the column types' own bind processors (the columns given)."""
     names = list(columns)
-    lists = []
-    for n in names:
-        process = table.c[n].type._cached_bind_processor(conn.dialect)
-        values = columns[n]
-        if process is None:
-            lists.append(values)
-        elif type(table.c[n].type) is sa.Date:  # few distinct days: each converted once
-            lists.append(list(map(_Converted(process).__getitem__, values)))
-        else:
-            lists.append([None if v is None else process(v) for v in values])
+    lists = [_driver_values(table.c[n].type, conn.dialect, columns[n]) for n in names]
     quoted = ", ".join(f'"{n}"' for n in names)
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
     conn.exec_driver_sql(sql, list(zip(*lists, strict=True)))  # type: ignore[arg-type]
+
+
+def _driver_values(column_type: Any, dialect: sa.Dialect, values: list) -> list:
+    """A column's values as SQLite's driver takes them: what the type's bind processor
+    gives, by quicker ways where the result is the same."""
+    process = column_type._cached_bind_processor(dialect)
+    kind = type(column_type)
+    if process is None or kind is sa.Boolean:
+        # sqlite3 binds True and False as the integers 1 and 0, as the processor does
+        return values
+    if kind is sa.Date:  # few distinct days: each converted once
+        return list(map(_converted(process).__getitem__, values))
+    if kind is sa.DateTime:
+        return [None if v is None else v.isoformat(" ", "microseconds")
+                if type(v) is datetime and v.tzinfo is None else process(v) for v in values]
+    return [None if v is None else process(v) for v in values]
 
 
 class _Converted(dict):
@@ -275,8 +283,24 @@ class _Converted(dict):
         self.process = process
 
     def __missing__(self, value: Any) -> Any:
+        if len(self) > _CONVERTED_KEPT:
+            self.clear()
         converted = self[value] = None if value is None else self.process(value)
         return converted
+
+
+#: distinct values a conversion keeps, per bind processor
+_CONVERTED_KEPT = 100_000
+_CONVERSIONS: dict[Any, _Converted] = {}
+
+
+def _converted(process: Any) -> _Converted:
+    """The conversions a bind processor made, kept for the process's life (a processor
+    is a pure function of its value)."""
+    found = _CONVERSIONS.get(process)
+    if found is None:
+        found = _CONVERSIONS[process] = _Converted(process)
+    return found
 
 
 def _copy_value(value: Any, is_json: bool) -> Any:
