@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dealerreach.ingest.clean import _COUNTRIES, _SIMPLE_EMAIL, _timezones, phone_e164
+from dealerreach.ingest.memo import memo_of
 from dealerreach.ingest.spec import Column, Kind
 from dealerreach.storage.schema import RAW_KEPT
 
@@ -174,8 +175,7 @@ def _python_values(values: pa.Array) -> list[Any]:
 
 def _decimal(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
     ok = _matches(cells, _DECIMAL)
-    return [Decimal(t) if good else None
-            for t, good in zip(cells.to_pylist(), ok, strict=True)], ok
+    return memo_of(Decimal).all(pc.if_else(pa.array(ok), cells, None).to_pylist()), ok
 
 
 def _integer(self: ColumnCleaner, cells: pa.Array) -> Cleaned:

@@ -16,6 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from dealerreach.ingest.memo import memo_of
+
 Key = tuple[Any, ...]
 
 
@@ -267,40 +269,12 @@ def _driver_values(column_type: Any, dialect: sa.Dialect, values: list) -> list:
     if process is None or kind is sa.Boolean:
         # sqlite3 binds True and False as the integers 1 and 0, as the processor does
         return values
-    if kind is sa.Date:  # few distinct days: each converted once
-        return list(map(_converted(process).__getitem__, values))
+    if kind is sa.Date or kind is sa.Numeric:  # few distinct days and amounts
+        return memo_of(process).all(values)
     if kind is sa.DateTime:
         return [None if v is None else v.isoformat(" ", "microseconds")
                 if type(v) is datetime and v.tzinfo is None else process(v) for v in values]
     return [None if v is None else process(v) for v in values]
-
-
-class _Converted(dict):
-    """Values converted by a bind processor, each distinct value once."""
-
-    def __init__(self, process: Any) -> None:
-        super().__init__()
-        self.process = process
-
-    def __missing__(self, value: Any) -> Any:
-        if len(self) > _CONVERTED_KEPT:
-            self.clear()
-        converted = self[value] = None if value is None else self.process(value)
-        return converted
-
-
-#: distinct values a conversion keeps, per bind processor
-_CONVERTED_KEPT = 100_000
-_CONVERSIONS: dict[Any, _Converted] = {}
-
-
-def _converted(process: Any) -> _Converted:
-    """The conversions a bind processor made, kept for the process's life (a processor
-    is a pure function of its value)."""
-    found = _CONVERSIONS.get(process)
-    if found is None:
-        found = _CONVERSIONS[process] = _Converted(process)
-    return found
 
 
 def _copy_value(value: Any, is_json: bool) -> Any:
