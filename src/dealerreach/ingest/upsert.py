@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -238,16 +238,31 @@ def copy_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list])
     """Bulk insert of rows given column by column (the columns given), with PostgreSQL
     COPY."""
     names = list(columns)
-    lists = [[None if v is None else json.dumps(v) for v in columns[n]]
-             if isinstance(table.c[n].type, sa.JSON) else columns[n] for n in names]
+    lists = [_copy_values(table.c[n].type, columns[n]) for n in names]
     quoted = ", ".join(f'"{n}"' for n in names)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            write = copy.write_row
             for row in zip(*lists, strict=True):
-                copy.write_row(row)
+                write(row)
     finally:
         cursor.close()
+
+
+def _copy_values(column_type: Any, values: list) -> list:
+    """A column's values for COPY: days and times as the text PostgreSQL reads them as
+    (what psycopg would send, made here more cheaply: text is the quickest value for
+    COPY to write), JSON as its text, the rest as they are."""
+    kind = type(column_type)
+    if kind is sa.Date:
+        return memo_of(date.isoformat).all(values)
+    if kind is sa.DateTime:
+        return [v.isoformat(" ", "microseconds") if type(v) is datetime and v.tzinfo is None
+                else v for v in values]
+    if isinstance(column_type, sa.JSON):
+        return [None if v is None else json.dumps(v) for v in values]
+    return values
 
 
 def executemany_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]
