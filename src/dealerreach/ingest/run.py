@@ -27,6 +27,7 @@ from dealerreach.ingest.first_load import ChunkRows, defaults, new_columns
 from dealerreach.ingest.identity import resolve_group
 from dealerreach.ingest.key_index import KeyIndex
 from dealerreach.ingest.profiles import Profile, get_profile
+from dealerreach.ingest.read_ahead import read_ahead
 from dealerreach.ingest.rows import Chunk, Issue, Record, RowReader
 from dealerreach.ingest.source import ImportRefused, ImportSource
 from dealerreach.ingest.spec import BY_NAME, CUSTOMER_REFERENCES, VEHICLE_REFERENCES, FileSpec
@@ -200,7 +201,7 @@ class _Run:
         counts = Counts()
         done = 0
         fresh = not self.stores[spec.name].has_rows()
-        for chunk in reader.chunks():
+        for chunk in read_ahead(reader) if self.vectorised else reader.chunks():
             columnar = bool(chunk.rows) and fresh and spec.name in COLUMNAR
             if columnar and spec.name == "valuations.csv":
                 chunk = self._with_valuation_keys(chunk, reader)
