@@ -24,6 +24,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from dealerreach.ingest.upsert import driver_batches
 from dealerreach.storage.schema import customers
 
 #: the match keys: each a list of columns that must all be non-empty and equal
@@ -100,20 +101,26 @@ class _Records:
         self.has_address = bytearray()
         self.address = array("q")
 
-    def add(self, row: sa.Row) -> None:
-        no = self._rooftop_no.get(row.rooftop_id)
+    def add(self, rooftop_id: str, customer_id: str, customer_type: str | None,
+            street_key: str | None, postal_code: str | None,
+            updated_at: datetime | str | None, person_id: str | None,
+            household_id: str | None) -> None:
+        """One record, its values as ``_load`` selects them."""
+        no = self._rooftop_no.get(rooftop_id)
         if no is None:
-            no = self._rooftop_no[row.rooftop_id] = len(self.rooftops)
-            self.rooftops.append(row.rooftop_id)
+            no = self._rooftop_no[rooftop_id] = len(self.rooftops)
+            self.rooftops.append(rooftop_id)
         self.rooftop.append(no)
-        self.customer.append(row.customer_id)
-        self.person.append(row.person_id)
-        self.household.append(row.household_id)
-        self.is_person.append(row.customer_type != "internal")
-        self.updated.append(_rank_time(row.updated_at))
-        has_address = bool(row.street_key and row.postal_code)
+        self.customer.append(customer_id)
+        self.person.append(person_id)
+        self.household.append(household_id)
+        self.is_person.append(customer_type != "internal")
+        if type(updated_at) is str:  # SQLite's driver gives the stored text
+            updated_at = datetime.fromisoformat(updated_at)
+        self.updated.append(_rank_time(updated_at))  # type: ignore[arg-type]
+        has_address = bool(street_key and postal_code)
         self.has_address.append(has_address)
-        self.address.append(_household_number(row.street_key, row.postal_code)
+        self.address.append(_household_number(street_key, postal_code)  # type: ignore[arg-type]
                             if has_address else 0)
 
     def __len__(self) -> int:
@@ -178,8 +185,10 @@ def _load(conn: sa.Connection, *, group_id: str) -> _Records:
                       c.postal_code, c.updated_at, c.person_id, c.household_id)
             .where(_in_group(group_id)).order_by(*_key_order()))
     records = _Records()
-    for row in conn.execute(stmt.execution_options(yield_per=WRITE_BATCH)):
-        records.add(row)
+    add = records.add
+    for rows in driver_batches(conn, stmt, WRITE_BATCH):
+        for row in rows:
+            add(*row)
     return records
 
 
@@ -200,12 +209,13 @@ def _join_equal_keys(conn: sa.Connection, sets: DisjointSets, *, group_id: str,
             .order_by(*keys))
     previous: tuple | None = None
     first = -1
-    for row in conn.execute(stmt.execution_options(yield_per=WRITE_BATCH)):
-        key = tuple(row[1:])
-        if key == previous:
-            sets.union(row[0], first)
-        else:
-            previous, first = key, row[0]
+    for rows in driver_batches(conn, stmt, WRITE_BATCH):
+        for row in rows:
+            key = row[1:]
+            if key == previous:
+                sets.union(row[0], first)
+            else:
+                previous, first = key, row[0]
 
 
 def _changes(records: _Records, sets: DisjointSets
