@@ -186,8 +186,9 @@ def test_an_import_stores_and_reports_the_same_either_way(engine, tmp_path: Path
     assert _stored(engine, "fast") == _stored(engine, "slow")
 
 
-def test_a_key_repeated_in_a_later_batch_of_a_first_load_updates_the_row_it_inserted(
-        engine, folder):
+@pytest.mark.parametrize("batch_rows", [2, 5], ids=["later batch", "same batch"])
+def test_a_key_repeated_in_a_first_load_updates_the_row_it_inserted(engine, folder,
+                                                                     batch_rows):
     path = folder("dup", {"customers.csv": """
         customer_id,rooftop_id,last_name
         C1,R1,Lee
@@ -196,7 +197,7 @@ def test_a_key_repeated_in_a_later_batch_of_a_first_load_updates_the_row_it_inse
         C1,R1,Li
         C2,R1,Kim
     """})
-    report = import_path(engine, path, group_id="g1", clock=CLOCK, batch_rows=2)
+    report = import_path(engine, path, group_id="g1", clock=CLOCK, batch_rows=batch_rows)
     counts = report.files["customers.csv"]
     assert (counts.inserted, counts.updated, counts.unchanged) == (3, 1, 1)
     with engine.connect() as conn:

@@ -205,7 +205,7 @@ class _Run:
             columnar = bool(chunk.rows) and fresh and spec.name in COLUMNAR
             if columnar and spec.name == "valuations.csv":
                 chunk = self._with_valuation_keys(chunk, reader)
-            if columnar and self._unique(spec, chunk):
+            if columnar:
                 self._insert_chunk(spec, chunk, reader, counts)
             elif len(chunk):
                 batch = self._check_references(spec, chunk.as_records(), reader)
@@ -340,19 +340,13 @@ class _Run:
 
     # -- first loads by columns ---------------------------------------------------------
 
-    def _unique(self, spec: FileSpec, chunk: Chunk) -> bool:
-        """Whether no key occurs twice in the chunk."""
-        key = self.stores[spec.name].key
-        keys = set(zip(*(chunk.values[k] for k in key), strict=True))
-        keys.update(tuple(rec.values.get(k) for k in key) for rec in chunk.records)
-        return len(keys) == len(chunk)
-
     def _insert_chunk(self, spec: FileSpec, chunk: Chunk, reader: RowReader,
                       counts: Counts) -> None:
-        """A chunk of new keys (the group had none of these records before this file):
-        references checked and rows inserted column by column, without lookups. A key
-        an earlier chunk brought is refused by the store's key: the chunk is then rolled
-        back to a savepoint and upserted row by row."""
+        """A chunk of a file whose records the group had none of before: references
+        checked and rows inserted column by column, without lookups. A key that an
+        earlier chunk brought, or that comes twice in this one, is refused by the
+        store's key: the chunk is then rolled back to a savepoint and upserted row by
+        row."""
         rows = ChunkRows(chunk)
         if spec.column("rooftop_id"):
             rooftops = rows.in_order("rooftop_id")
