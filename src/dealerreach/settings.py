@@ -31,7 +31,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEALERREACH_DEFAULT_COUNTRY", "US",
             "Country (ISO 3166-1 alpha-2) used to read phone numbers of a rooftop "
             "that has no country."),
-    Setting("DEALERREACH_IMPORT_BATCH_ROWS", "5000",
+    Setting("DEALERREACH_IMPORT_BATCH_ROWS", "20000",
             "Rows an import reads, checks and writes at a time; memory grows with it."),
     Setting("DEALERREACH_DUCKDB_MEMORY", "2GB",
             "Memory the duckdb engine may hold during a segment run before it spills "

@@ -97,7 +97,7 @@ class ImportReport:
 
 def import_path(engine: sa.Engine, path: Path, *, group_id: str, profile: str = "canonical",
                 clock: Clock | None = None, progress: Progress | None = None,
-                batch_rows: int = 5000, default_country: str = "US",
+                batch_rows: int = 20000, default_country: str = "US",
                 vectorised: bool = True) -> ImportReport:
     """Import a folder or .zip in the canonical format (or a vendor profile's layout).
 
