@@ -62,3 +62,38 @@ def test_a_caller_that_stops_early_leaves_no_thread_behind():
     next(chunks)
     chunks.close()
     assert not [t for t in threading.enumerate() if t.name == "dealerreach-read-ahead"]
+
+
+def test_an_import_that_fails_while_writing_stops_reading_and_changes_nothing(
+        engine, folder, monkeypatch):
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from dealerreach.clock import FixedClock
+    from dealerreach.ingest import run
+    from dealerreach.storage import schema
+
+    path = folder("g", {"customers.csv": "customer_id,rooftop_id\n"
+                        + "".join(f"C{n},R1\n" for n in range(50))})
+    written = []
+
+    def fail_on_the_second_batch(self, spec, chunk, reader, counts):  # type: ignore[no-untyped-def]
+        written.append(len(chunk))
+        if len(written) == 2:
+            raise RuntimeError("the store went away")
+        return original(self, spec, chunk, reader, counts)
+
+    original = run._Run._insert_chunk
+    monkeypatch.setattr(run._Run, "_insert_chunk", fail_on_the_second_batch)
+    failure = None
+    try:
+        run.import_path(engine, path, group_id="g", clock=FixedClock(datetime(2026, 11, 1)),
+                        batch_rows=5)
+    except RuntimeError as exc:
+        failure = exc  # held, as a caller reporting it would: its frames stay alive
+    assert str(failure) == "the store went away"
+    assert not [t for t in threading.enumerate() if t.name == "dealerreach-read-ahead"]
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(sa.func.count()).select_from(schema.customers))
+        assert stored.scalar_one() == 0

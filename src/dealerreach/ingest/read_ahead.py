@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import replace
 from typing import cast
 
@@ -28,7 +28,7 @@ _Handed = tuple[Chunk, list[Issue], int]
 _POLL = 0.1
 
 
-def read_ahead(reader: RowReader, *, depth: int = DEPTH) -> Iterator[Chunk]:
+def read_ahead(reader: RowReader, *, depth: int = DEPTH) -> Generator[Chunk, None, None]:
     """``reader.chunks()``, made on a second thread; the issues and rejected rows of
     each chunk are added to ``reader`` as the chunk is handed over. An error raised
     while reading (a file that cannot be read) is raised here."""

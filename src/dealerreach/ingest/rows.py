@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import compress, islice
@@ -186,7 +186,7 @@ class RowReader:
         for chunk in self.chunks():
             yield from chunk.as_records()
 
-    def chunks(self) -> Iterator[Chunk]:
+    def chunks(self) -> Generator[Chunk, None, None]:
         """The file's rows a chunk at a time, cleaned; issues are added in row order."""
         width = len(self.source.columns)
         fast = self.vectorised and not self._parse

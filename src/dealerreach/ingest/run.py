@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -201,20 +202,22 @@ class _Run:
         counts = Counts()
         done = 0
         fresh = not self.stores[spec.name].has_rows()
-        for chunk in read_ahead(reader) if self.vectorised else reader.chunks():
-            columnar = bool(chunk.rows) and fresh and spec.name in COLUMNAR
-            if columnar and spec.name == "valuations.csv":
-                chunk = self._with_valuation_keys(chunk, reader)
-            if columnar:
-                self._insert_chunk(spec, chunk, reader, counts)
-            elif len(chunk):
-                batch = self._check_references(spec, chunk.as_records(), reader)
-                if not (fresh and self._insert_new(spec, batch, counts)):
-                    self._upsert(spec, batch, counts)
-            done = max(done, chunk.last_row - 1)
-            self._take_issues(reader)
-            if self.progress:
-                self.progress(spec.name, done)
+        chunks = read_ahead(reader) if self.vectorised else reader.chunks()
+        with closing(chunks):  # a failure here stops the reading thread at once
+            for chunk in chunks:
+                columnar = bool(chunk.rows) and fresh and spec.name in COLUMNAR
+                if columnar and spec.name == "valuations.csv":
+                    chunk = self._with_valuation_keys(chunk, reader)
+                if columnar:
+                    self._insert_chunk(spec, chunk, reader, counts)
+                elif len(chunk):
+                    batch = self._check_references(spec, chunk.as_records(), reader)
+                    if not (fresh and self._insert_new(spec, batch, counts)):
+                        self._upsert(spec, batch, counts)
+                done = max(done, chunk.last_row - 1)
+                self._take_issues(reader)
+                if self.progress:
+                    self.progress(spec.name, done)
         self._take_issues(reader)
         counts.rejected = reader.rejected
         counts.read = counts.inserted + counts.updated + counts.unchanged + counts.rejected
