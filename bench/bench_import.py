@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -45,6 +46,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--engines", default="sqlite,postgres",
                         help="comma-separated: sqlite, postgres")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure each engine this many times, raw loader and import "
+                             "in turn, and show each loader's median (the machine's speed "
+                             "drifts)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the stores (SQLite files in bench/out/stores, databases)")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES,
@@ -57,6 +62,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = set(args.engines) - {"sqlite", "postgres"}
     if unknown or not args.engines:
         parser.error(f"--engines takes sqlite and/or postgres, not {', '.join(unknown)}")
+    if args.rounds < 1:
+        parser.error("--rounds takes a whole number from 1")
     return args
 
 
@@ -83,19 +90,42 @@ def measure(*, engine: str, loader: str, url: str, data: Path) -> Measurement:
                        result["peak_rss_mb"], result["stored"], result["report"])
 
 
-def measure_all(args: argparse.Namespace, data: Path) -> list[Measurement]:
+def measure_all(args: argparse.Namespace, data: Path
+                ) -> tuple[list[Measurement], dict[tuple[str, str], list[float]]]:
+    """Each engine's loads, the loaders in turn for every round; per loader the median
+    round (with the largest peak memory of all), and every round's seconds."""
     measurements = []
+    rounds: dict[tuple[str, str], list[float]] = {}
     for engine in args.engines:
+        taken: dict[str, list[Measurement]] = {loader: [] for loader in LOADERS}
+        for n in range(args.rounds):
+            for loader in LOADERS:
+                taken[loader].append(_measure_once(args, engine=engine, loader=loader,
+                                                   data=data, round_no=n))
         for loader in LOADERS:
-            with fresh_store(engine, label=loader, folder=OUT / "stores",
-                             admin_url=args.postgres, keep=args.keep) as url:
-                m = measure(engine=engine, loader=loader, url=url, data=data)
-                if args.keep:
-                    console.print(f"  kept: {url}")
-            console.print(f"{engine:>8} {loader:<11} {m.rows:>12,} rows {m.seconds:>9.1f} s "
-                          f"{m.rows_per_s:>10,.0f} rows/s  peak {m.peak_rss_mb:,.0f} MB")
-            measurements.append(m)
-    return measurements
+            measurements.append(_median(taken[loader]))
+            rounds[(engine, loader)] = [m.seconds for m in taken[loader]]
+    return measurements, rounds
+
+
+def _measure_once(args: argparse.Namespace, *, engine: str, loader: str, data: Path,
+                  round_no: int) -> Measurement:
+    with fresh_store(engine, label=loader, folder=OUT / "stores",
+                     admin_url=args.postgres, keep=args.keep) as url:
+        m = measure(engine=engine, loader=loader, url=url, data=data)
+        if args.keep:
+            console.print(f"  kept: {url}")
+    shown = f" (round {round_no + 1})" if args.rounds > 1 else ""
+    console.print(f"{engine:>8} {loader:<11} {m.rows:>12,} rows {m.seconds:>9.1f} s "
+                  f"{m.rows_per_s:>10,.0f} rows/s  peak {m.peak_rss_mb:,.0f} MB{shown}")
+    return m
+
+
+def _median(taken: list[Measurement]) -> Measurement:
+    """The round of median seconds (the lower of the two middle ones for an even
+    count), with the largest peak memory of all rounds."""
+    middle = sorted(taken, key=lambda m: m.seconds)[(len(taken) - 1) // 2]
+    return replace(middle, peak_rss_mb=max(m.peak_rss_mb for m in taken))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     pg_version = postgres_version(args.postgres) if "postgres" in args.engines else None
     group = generate(args)
     try:
-        measurements = measure_all(args, group.folder)
+        measurements, rounds = measure_all(args, group.folder)
     except ChildFailed as exc:
         console.print(f"[red]{exc}[/red]")
         return 1
@@ -122,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"[yellow]warning: stored rows differ: {warning}[/yellow]")
     if not args.no_docs:
         setting = Setting(args.customers, args.rooftops, args.seed, AS_OF, group.rows,
-                          args.engines, pg_version)
+                          args.engines, pg_version, rounds)
         write_section(args.docs, markdown_section(results, setting=setting, checks=checks,
                                                   measured=date.today()))
         console.print(f"Figures written to {_shown(args.docs)}")

@@ -143,6 +143,8 @@ class Setting:
     file_rows: dict[str, int]
     engines: list[str]
     postgres_version: str | None
+    #: per engine and loader, the seconds of every round (rounds alternate the loaders)
+    rounds: dict[tuple[str, str], list[float]] = field(default_factory=dict)
 
 
 def machine() -> str:
@@ -172,8 +174,10 @@ def versions(setting: Setting) -> str:
 def command_line(setting: Setting) -> str:
     engines = "" if setting.engines == ["sqlite", "postgres"] else \
         f" --engines {','.join(setting.engines)}"
+    rounds = max((len(r) for r in setting.rounds.values()), default=1)
     return (f".venv/bin/python bench/bench_import.py --customers {setting.customers} "
-            f"--rooftops {setting.rooftops} --seed {setting.seed}{engines}")
+            f"--rooftops {setting.rooftops} --seed {setting.seed}{engines}"
+            f"{f' --rounds {rounds}' if rounds > 1 else ''}")
 
 
 def markdown_section(results: list[Outcome], *, setting: Setting, checks: list[CountCheck],
@@ -200,6 +204,7 @@ def markdown_section(results: list[Outcome], *, setting: Setting, checks: list[C
         f"validation, cleaning and identity on, and peak memory under "
         f"{MEMORY_TARGET_MB / 1024:.1f} GB.",
         *_size_note(results, setting=setting),
+        *_rounds_note(setting),
         *_count_notes(checks),
         "",
         "How it is measured:",
@@ -235,6 +240,17 @@ def _size_note(results: list[Outcome], *, setting: Setting) -> list[str]:
     return ["", f"This is not the issue's {TARGET_CUSTOMERS:,}-customer size: at these "
             f"rates the four loads alone would take about {minutes:,.0f} minutes there "
             "(rows grow with customers), so the largest size run is shown."]
+
+
+def _rounds_note(setting: Setting) -> list[str]:
+    if max((len(r) for r in setting.rounds.values()), default=1) < 2:
+        return []
+    lines = ["", "Each line is the median of rounds that alternated the raw loader and the "
+             "import (peak memory: the largest); the seconds of every round:"]
+    for (engine, loader), seconds in setting.rounds.items():
+        lines.append(f"- {ENGINE_NAMES.get(engine, engine)} {loader}: "
+                     + ", ".join(f"{s:.1f}" for s in seconds))
+    return lines
 
 
 def _count_notes(checks: list[CountCheck]) -> list[str]:
