@@ -252,8 +252,7 @@ def identity_key(text: str | None) -> str | None:
     return key or None
 
 
-#: what a valuation names its vehicle by, when it has no VIN
-_VALUATION_MODEL = ("make", "model", "trim")
+#: why a valuation row is rejected when it names no vehicle
 NO_VALUATION_KEY = "a valuation needs a vin, or year, make and model"
 
 

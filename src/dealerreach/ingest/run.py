@@ -384,11 +384,15 @@ class _Run:
     def _add_created_versions(self, columns: dict[str, list], records: list[dict]) -> None:
         """The first version of each new customer: those given as columns, then those
         given as rows."""
-        import_id, now = self.report.import_id, self.now
-        append_columns(self.conn, schema.customer_versions,
-                       created_version_columns(columns, import_id=import_id, now=now))
+        append_columns(self.conn, schema.customer_versions, created_version_columns(
+            columns, import_id=self.report.import_id, now=self.now))
+        self._add_created_row_versions(records)
+
+    def _add_created_row_versions(self, rows: list[dict]) -> None:
+        """The first version of each new customer given as a row."""
         append_rows(self.conn, schema.customer_versions, [
-            v for row in records for v in version(None, row, import_id=import_id, now=now)])
+            v for row in rows
+            for v in version(None, row, import_id=self.report.import_id, now=self.now)])
 
     def _require_columns(self, rows: ChunkRows, reader: RowReader, *, target: str,
                          columns: tuple[str, str], what: str) -> None:
@@ -415,10 +419,8 @@ class _Run:
         try:
             with self.conn.begin_nested():
                 store.insert(rows)
-                if spec.name == "customers.csv" and rows:
-                    append_rows(self.conn, schema.customer_versions, [
-                        v for row in rows for v in version(
-                            None, row, import_id=self.report.import_id, now=self.now)])
+                if spec.name == "customers.csv":
+                    self._add_created_row_versions(rows)
         except (sa.exc.IntegrityError, psycopg.errors.IntegrityError):
             return False
         counts.inserted += len(rows)
