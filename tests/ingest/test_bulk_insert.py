@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
+from dealerreach.ingest import upsert
 from dealerreach.ingest.upsert import append_columns
 
 metadata = sa.MetaData()
@@ -46,7 +48,12 @@ def _stored(conn: sa.Connection, *, bulk: bool) -> list[tuple]:
     return found
 
 
-def test_a_bulk_insert_stores_each_value_as_sqlalchemy_would(engine):
+@pytest.mark.parametrize("many_rows", [2000, 2, 1], ids=["one statement", "two and a rest",
+                                                       "row by row"])
+def test_a_bulk_insert_stores_each_value_as_sqlalchemy_would(engine, monkeypatch, many_rows):
+    """On SQLite rows go in multi-row statements and the rest one by one: every way of
+    splitting them stores the same."""
+    monkeypatch.setattr(upsert, "MANY_ROWS", many_rows)
     sample.create(engine)
     rows = len(VALUES["day"])
     with engine.begin() as conn:

@@ -7,6 +7,7 @@ the rows cleaned by columns are never turned into one dictionary a row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import compress
 from typing import Any
 
@@ -49,6 +50,8 @@ class ChunkRows:
 
     def column(self, name: str) -> list[Any]:
         """A column's value of every row (None where the file has no such column)."""
+        if not self.chunk.records:  # every row cleaned by columns: already in row order
+            return self.chunk.values.get(name) or [None] * len(self.chunk.rows)
         return [value for _, value in self.in_order(name)]
 
     def set_column(self, name: str, values: list[Any]) -> None:
@@ -60,15 +63,6 @@ class ChunkRows:
             else:
                 self.chunk.records[-1 - n].values[name] = value
         self.chunk.values[name] = fast
-
-    def keys(self, columns: tuple[str, str]) -> list[tuple | None]:
-        """A reference per row, None where it is empty."""
-        if self.chunk.records:
-            first, last = ([value for _, value in self.in_order(c)] for c in columns)
-        else:  # every row cleaned by columns: their values are in row order
-            n = len(self.chunk.rows)
-            first, last = (self.chunk.values.get(c) or [None] * n for c in columns)
-        return [None if b in (None, "") else (a, b) for a, b in zip(first, last, strict=True)]
 
     def reject(self, at: int, reader: RowReader, *, column: str, reason: str) -> None:
         n = self.order[at]
@@ -98,6 +92,14 @@ class ChunkRows:
                      extra={k: list(compress(v, keep)) for k, v in c.extra.items()},
                      records=[r for n, r in enumerate(c.records)
                               if -1 - n not in self.rejected])
+
+
+def stored_columns(chunk: Chunk, columns: Sequence[str]) -> list[list]:
+    """The values of these columns of every row of a chunk, in no particular order but the
+    same for each column (rows cleaned by columns, then records)."""
+    n = len(chunk.rows)
+    return [(chunk.values.get(c) or [None] * n) + [rec.values.get(c) for rec in chunk.records]
+            for c in columns]
 
 
 def new_columns(table: sa.Table, spec: FileSpec, chunk: Chunk, *, group_id: str

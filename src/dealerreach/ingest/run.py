@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import psycopg
 import sqlalchemy as sa
 
@@ -24,9 +25,9 @@ from dealerreach.ingest.customer_rows import (
     derive_identity_keys,
     version,
 )
-from dealerreach.ingest.first_load import ChunkRows, defaults, new_columns
+from dealerreach.ingest.first_load import ChunkRows, defaults, new_columns, stored_columns
 from dealerreach.ingest.identity import resolve_group
-from dealerreach.ingest.key_index import KeyIndex
+from dealerreach.ingest.key_index import KeyGatherer, KeyIndex
 from dealerreach.ingest.profiles import Profile, get_profile
 from dealerreach.ingest.read_ahead import read_ahead
 from dealerreach.ingest.rows import Chunk, Issue, Record, RowReader
@@ -202,6 +203,8 @@ class _Run:
         counts = Counts()
         done = 0
         fresh = not self.stores[spec.name].has_rows()
+        # the keys of a referenced file's first records, for references to them
+        keys = KeyGatherer() if fresh and self.vectorised and spec.name in REFERENCED else None
         chunks = read_ahead(reader) if self.vectorised else reader.chunks()
         with closing(chunks):  # a failure here stops the reading thread at once
             for chunk in chunks:
@@ -209,11 +212,14 @@ class _Run:
                 if columnar and spec.name == "valuations.csv":
                     chunk = self._with_valuation_keys(chunk, reader)
                 if columnar:
-                    self._insert_chunk(spec, chunk, reader, counts)
+                    stored = self._insert_chunk(spec, chunk, reader, counts)
                 elif len(chunk):
                     batch = self._check_references(spec, chunk.as_records(), reader)
                     if not (fresh and self._insert_new(spec, batch, counts)):
                         self._upsert(spec, batch, counts)
+                    stored = Chunk(records=batch)
+                if keys is not None and len(chunk):
+                    keys.add(stored_columns(stored, REFERENCED[spec.name]))
                 done = max(done, chunk.last_row - 1)
                 self._take_issues(reader)
                 if self.progress:
@@ -225,11 +231,8 @@ class _Run:
             self.progress(spec.name, counts.read)
         if spec.name == "rooftops.csv":
             self._load_rooftops()
-        if fresh and self.vectorised and spec.name in REFERENCED:
-            index = KeyIndex.load(self.conn, schema.RECORD_TABLES[spec.name],
-                                  group_id=self.group_id, columns=REFERENCED[spec.name])
-            if index is not None:
-                self.key_index[spec.name] = index
+        if keys is not None and (index := keys.index()) is not None:
+            self.key_index[spec.name] = index
         return counts
 
     def _known(self, target: str, keys: Sequence[tuple | None]) -> list[bool]:
@@ -344,12 +347,12 @@ class _Run:
     # -- first loads by columns ---------------------------------------------------------
 
     def _insert_chunk(self, spec: FileSpec, chunk: Chunk, reader: RowReader,
-                      counts: Counts) -> None:
+                      counts: Counts) -> Chunk:
         """A chunk of a file whose records the group had none of before: references
         checked and rows inserted column by column, without lookups. A key that an
         earlier chunk brought, or that comes twice in this one, is refused by the
         store's key: the chunk is then rolled back to a savepoint and upserted row by
-        row."""
+        row. Returns the rows stored (those not rejected)."""
         rows = ChunkRows(chunk)
         if spec.column("rooftop_id"):
             rooftops = rows.in_order("rooftop_id")
@@ -378,8 +381,9 @@ class _Run:
                     self._add_created_versions(columns, records)
         except (sa.exc.IntegrityError, psycopg.errors.IntegrityError):
             self._upsert(spec, kept.as_records(), counts)
-            return
+            return kept
         counts.inserted += len(kept)
+        return kept
 
     def _add_created_versions(self, columns: dict[str, list], records: list[dict]) -> None:
         """The first version of each new customer: those given as columns, then those
@@ -396,13 +400,19 @@ class _Run:
 
     def _require_columns(self, rows: ChunkRows, reader: RowReader, *, target: str,
                          columns: tuple[str, str], what: str) -> None:
-        """Reject the rows whose reference is in neither this import nor the store."""
-        keys = rows.keys(columns)
-        known = self._known(target, keys)
-        for n, (k, found) in enumerate(zip(keys, known, strict=True)):
-            if k is not None and not found:
+        """Reject the rows whose reference is in neither this import nor the store
+        (a row with an empty reference refers to nothing)."""
+        first, last = (rows.column(c) for c in columns)
+        index = self.key_index.get(target)
+        if index is not None:
+            unknown = np.flatnonzero(~index.contains_columns([first, last])).tolist()
+        else:
+            keys = [None if b in (None, "") else (a, b) for a, b in zip(first, last, strict=True)]
+            unknown = [n for n, known in enumerate(self._known(target, keys)) if not known]
+        for n in unknown:
+            if last[n] not in (None, ""):
                 rows.reject(n, reader, column=columns[-1],
-                            reason=f"{what} {k[0]}/{k[1]} is in neither this import "
+                            reason=f"{what} {first[n]}/{last[n]} is in neither this import "
                                    "nor the store")
 
     def _insert_new(self, spec: FileSpec, batch: list[Record], counts: Counts) -> bool:

@@ -8,9 +8,11 @@ is a bound parameter or a COPY field, never SQL text.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
 from typing import Any
 
 import sqlalchemy as sa
@@ -188,8 +190,6 @@ def executemany_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, 
     converted = [(n, table.c[n].type._cached_bind_processor(conn.dialect)) for n in names
                  if n not in plain]
     order = plain + [n for n, _ in converted]
-    quoted = ", ".join(f'"{n}"' for n in order)
-    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(order))})'
     params = []
     for row in rows:
         get = row.get
@@ -198,7 +198,7 @@ def executemany_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, 
             v = get(n)
             values.append(None if v is None else process(v))  # type: ignore[misc]
         params.append(tuple(values))
-    conn.exec_driver_sql(sql, params)  # type: ignore[arg-type]
+    insert_many(conn, table, order, params)
 
 
 def _driver_rows(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
@@ -271,9 +271,46 @@ def executemany_columns(conn: sa.Connection, table: sa.Table, columns: dict[str,
     values converted by the column types' own bind processors (the columns given)."""
     names = list(columns)
     lists = [_driver_values(table.c[n].type, conn.dialect, columns[n]) for n in names]
+    insert_many(conn, table, names, list(zip(*lists, strict=True)))
+
+
+#: the most rows one multi-row INSERT of SQLite takes (bounded by its variable limit)
+MANY_ROWS = 2000
+
+
+def insert_many(conn: sa.Connection, table: sa.Table, names: list[str],
+                rows: list[tuple]) -> None:
+    """Insert rows into SQLite with multi-row ``INSERT ... VALUES (...), (...)``
+    statements of up to ``MANY_ROWS`` rows (the rest by ``executemany``).
+
+    Python's sqlite3 lets go of the interpreter lock while SQLite works on a statement;
+    ``executemany`` does that for every row, and while the import's reading thread runs
+    Python code, taking the lock back can wait a whole switch interval each time. One
+    statement for many rows lets SQLite's work run beside the reading thread."""
+    if not rows:
+        return
+    driver = conn.connection.driver_connection
+    width = len(names)
+    per = max(1, min(MANY_ROWS, driver.getlimit(  # type: ignore[union-attr]
+        sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
     quoted = ", ".join(f'"{n}"' for n in names)
-    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
-    conn.exec_driver_sql(sql, list(zip(*lists, strict=True)))  # type: ignore[arg-type]
+    head = f'INSERT INTO "{table.name}" ({quoted}) VALUES '
+    one = f"({', '.join('?' * width)})"
+    whole = len(rows) - len(rows) % per if per > 1 else 0
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        if whole:
+            sql = head + ", ".join([one] * per)
+            flat = list(chain.from_iterable(rows[:whole]))
+            step = per * width
+            for start in range(0, len(flat), step):
+                cursor.execute(sql, flat[start:start + step])
+        if whole < len(rows):
+            cursor.executemany(head + one, rows[whole:])
+    except sqlite3.IntegrityError as exc:  # as SQLAlchemy would raise it
+        raise sa.exc.IntegrityError(head, None, exc) from exc
+    finally:
+        cursor.close()
 
 
 def _driver_values(column_type: Any, dialect: sa.Dialect, values: list) -> list:
