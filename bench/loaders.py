@@ -20,6 +20,7 @@ import psycopg
 import sqlalchemy as sa
 
 from dealerreach.ingest.spec import FILES
+from dealerreach.settings import Settings
 from dealerreach.storage import schema
 
 Progress = Callable[[str], None]
@@ -88,11 +89,16 @@ def _quoted(names: Iterable[str]) -> str:
 
 def raw_sqlite(database: Path, folder: Path, *, group_id: str,
                progress: Progress) -> int:
-    """One transaction, one ``executemany`` per file, stdlib ``sqlite3``; rows loaded."""
+    """One transaction, one ``executemany`` per file, stdlib ``sqlite3``; rows loaded.
+    The connection has the settings an import's connection has."""
     con = sqlite3.connect(database, isolation_level=None)
     total = 0
     try:
         con.execute("PRAGMA synchronous=NORMAL")  # the store's own setting
+        # and an import's: its page cache and sorting in memory
+        cache_mb = Settings.from_env().import_sqlite_cache_mb
+        con.execute(f"PRAGMA cache_size = {-1024 * cache_mb}")
+        con.execute("PRAGMA temp_store = MEMORY")
         con.execute("BEGIN IMMEDIATE")
         for name, path in group_files(folder):
             progress(name)
@@ -141,7 +147,10 @@ def dealerreach_import(engine: sa.Engine, folder: Path, *, group_id: str,
     # imported here: the raw loaders' memory then does not include the import's modules
     from dealerreach.ingest.run import import_path
 
-    report = import_path(engine, folder, group_id=group_id, progress=on_progress)
+    settings = Settings.from_env()  # as `dealerreach import` runs it
+    report = import_path(engine, folder, group_id=group_id, progress=on_progress,
+                         batch_rows=settings.import_batch_rows,
+                         sqlite_cache_mb=settings.import_sqlite_cache_mb)
     if report.status != "completed":
         raise SystemExit(f"import refused: {report.message}")
     return report.as_json()

@@ -33,6 +33,9 @@ SETTINGS: tuple[Setting, ...] = (
             "that has no country."),
     Setting("DEALERREACH_IMPORT_BATCH_ROWS", "20000",
             "Rows an import reads, checks and writes at a time; memory grows with it."),
+    Setting("DEALERREACH_IMPORT_SQLITE_CACHE_MB", "256",
+            "Page cache (MB) of an import's connection to an SQLite store; an import "
+            "sorts in memory too. SQLite's own default is 2 MB."),
     Setting("DEALERREACH_DUCKDB_MEMORY", "2GB",
             "Memory the duckdb engine may hold during a segment run before it spills "
             "to temporary files (DuckDB sizes: 500MB, 2GB, ...)."),
@@ -48,6 +51,7 @@ class Settings:
     default_country: str
     import_batch_rows: int
     duckdb_memory: str = "2GB"
+    import_sqlite_cache_mb: int = 256
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -65,6 +69,7 @@ class Settings:
             default_country=get("DEALERREACH_DEFAULT_COUNTRY").upper(),
             import_batch_rows=int(get("DEALERREACH_IMPORT_BATCH_ROWS")),
             duckdb_memory=get("DEALERREACH_DUCKDB_MEMORY"),
+            import_sqlite_cache_mb=int(get("DEALERREACH_IMPORT_SQLITE_CACHE_MB")),
         )
 
 

@@ -3,13 +3,14 @@ exactly what SQLAlchemy's own insert stores."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from dealerreach.ingest import upsert
+from dealerreach.ingest.copy_text import copy_text
 from dealerreach.ingest.upsert import append_columns
 
 metadata = sa.MetaData()
@@ -21,6 +22,8 @@ sample = sa.Table(
     sa.Column("flag", sa.Boolean()),
     sa.Column("money", sa.Numeric(12, 2)),
     sa.Column("extra", sa.JSON(none_as_null=True)),
+    sa.Column("note", sa.Text()),
+    sa.Column("count", sa.BigInteger()),
 )
 
 VALUES = {
@@ -29,8 +32,11 @@ VALUES = {
     "at": [datetime(2024, 1, 2, 3, 4, 5), None, datetime(2024, 1, 2, 3, 4, 5, 6),
            datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)],
     "flag": [True, False, None, True, False],
-    "money": [Decimal("12.34"), None, Decimal("-0.01"), Decimal("1000000.00"), Decimal("0")],
-    "extra": [None, {"tier": "gold"}, None, {}, {"a": [1, 2]}],
+    "money": [Decimal("12.34"), None, Decimal("-0.01"), Decimal("1000000.00"), Decimal("0.50")],
+    "extra": [None, {"tier": "gold"}, None, {}, {"a": [1, "x\ty"]}],
+    # COPY's text format escapes these characters; "\\N" is a text, not NULL
+    "note": ["tab\there", "two\nlines\r\n", "back\\slash \\N", None, "Müller \u00e9"],
+    "count": [0, None, -(2**63), 2**63 - 1, 42],
 }
 
 
@@ -63,3 +69,18 @@ def test_a_bulk_insert_stores_each_value_as_sqlalchemy_would(engine, monkeypatch
         stored = _stored(conn, bulk=True)
         assert len(stored) == rows
         assert stored == _stored(conn, bulk=False)
+
+
+def test_copy_text_escapes_as_copy_reads_and_leaves_times_with_an_offset_to_rows():
+    columns = {"n": [1, 2], "day": [date(2024, 2, 29), None],
+               "at": [datetime(2024, 1, 2, 3, 4, 5), None], "flag": [True, None],
+               "money": [Decimal("1.50"), None], "extra": [{"a": "b"}, None],
+               "note": ["a\tb\\c", None], "count": [7, None]}
+    text = copy_text(sample, columns)
+    assert text is not None
+    assert bytes(text).decode() == (
+        '1\t2024-02-29\t2024-01-02 03:04:05.000000\tt\t1.50\t{"a": "b"}\ta\\tb\\\\c\t7\n'
+        "2\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n")
+    offset = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2)))
+    assert copy_text(sample, {**columns, "at": [offset, None]}) is None
+    assert copy_text(sample, {**columns, "note": [1, None]}) is None

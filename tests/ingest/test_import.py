@@ -384,3 +384,24 @@ def test_a_rejected_row_keeps_its_record_as_it_stood_in_the_file(engine, folder)
     stored = _rows(engine, schema.import_issues, import_id=report.import_id)
     assert sorted(r["record"] for r in stored if r["severity"] == "rejected") == sorted(
         records.values())
+
+
+def test_an_import_leaves_the_sqlite_connection_settings_as_it_found_them(sqlite_url, folder):
+    """An import gives its SQLite connection a large page cache and in-memory sorting,
+    and gives the pooled connection back with SQLite's own settings, whether the import
+    completed or was refused."""
+    engine = sa.create_engine(sqlite_url, poolclass=sa.pool.StaticPool)
+    good = folder("good", {"customers.csv": "customer_id,rooftop_id\nC1,R1\n"})
+    bad = folder("bad", {})
+    body = "".join(f"C{i},R1,Name{i}\n" for i in range(3000))
+    (bad / "customers.csv").write_bytes(  # refused while the import runs: not UTF-8
+        b"customer_id,rooftop_id,last_name\n" + body.encode() + b"C_last,R1,M\xfcller\n")
+    with engine.connect() as conn:
+        before = [conn.exec_driver_sql(f"PRAGMA {p}").scalar_one()
+                  for p in ("cache_size", "temp_store")]
+    for path, status in ((good, "completed"), (bad, "refused")):
+        assert import_path(engine, path, group_id="g1", clock=CLOCK, batch_rows=500,
+                           sqlite_cache_mb=64).status == status
+        with engine.connect() as conn:
+            assert [conn.exec_driver_sql(f"PRAGMA {p}").scalar_one()
+                    for p in ("cache_size", "temp_store")] == before

@@ -51,7 +51,8 @@ def import_command(
     group_id = group or s.group
     if as_json:
         report = import_path(engine, path, group_id=group_id, profile=profile,
-                             batch_rows=s.import_batch_rows, default_country=s.default_country)
+                             batch_rows=s.import_batch_rows, default_country=s.default_country,
+                             sqlite_cache_mb=s.import_sqlite_cache_mb)
     else:
         report = _import_with_progress(path, group_id=group_id, profile=profile)
     rejects = _write_rejects(report, rejected_out)
@@ -79,7 +80,8 @@ def _import_with_progress(path: Path, *, group_id: str, profile: str) -> ImportR
 
         return import_path(open_engine(), path, group_id=group_id, profile=profile,
                            progress=progress, batch_rows=s.import_batch_rows,
-                           default_country=s.default_country)
+                           default_country=s.default_country,
+                           sqlite_cache_mb=s.import_sqlite_cache_mb)
 
 
 def _write_rejects(report: ImportReport, out: Path | None) -> Path | None:

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from dealerreach.ingest.copy_text import copy_text
 from dealerreach.ingest.memo import memo_of
 
 Key = tuple[Any, ...]
@@ -236,14 +237,18 @@ def driver_batches(conn: sa.Connection, stmt: sa.Select, size: int | None
 
 def copy_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
     """Bulk insert of rows given column by column (the columns given), with PostgreSQL
-    COPY."""
+    COPY: the rows' text made at once (``copy_text``), else written row by row."""
     names = list(columns)
-    lists = [_copy_values(table.c[n].type, columns[n]) for n in names]
+    text = copy_text(table, columns)
     quoted = ", ".join(f'"{n}"' for n in names)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            if text is not None:
+                copy.write(text)
+                return
             write = copy.write_row
+            lists = [_copy_values(table.c[n].type, columns[n]) for n in names]
             for row in zip(*lists, strict=True):
                 write(row)
     finally:
