@@ -9,10 +9,11 @@ A person's id is the key of its first record ("rooftop_id/customer_id", smallest
 it stays put while records join. Its household is the normalized street address and
 postal code of its most recently updated record that has both.
 
-Memory stays small whatever the group's size: the store sorts each kind of match key
-and only neighbours with equal keys are joined, so no key is held in memory; each
-record is a number (its place in key order) in integer arrays, and its key and current
-person and household are packed bytes. About 100 bytes a customer in all.
+Memory stays small whatever the group's size: the records are read once, in key
+order, and each is a number (its place in that order) in integer arrays, its key and
+current person and household packed bytes, and its match key columns Arrow arrays.
+Each kind of match key is sorted by Arrow and only neighbours with equal keys are
+joined. About 200 bytes a customer in all.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from array import array
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from dealerreach.ingest.upsert import driver_batches
@@ -33,6 +37,8 @@ MATCH_KEYS: tuple[tuple[str, ...], ...] = (
     ("mobile_phone", "last_name_key"),
     ("first_name_key", "last_name_key", "street_key", "postal_code"),
 )
+#: the columns of every match key, read once with each record
+KEY_COLUMNS = tuple(dict.fromkeys(c for key in MATCH_KEYS for c in key))
 WRITE_BATCH = 20000
 _NO_TIME = 0  # a record without updated_at ranks with datetime.min
 
@@ -100,6 +106,18 @@ class _Records:
         #: the household id of the record's own address, as a number, when it has one
         self.has_address = bytearray()
         self.address = array("q")
+        #: match key column -> its values, a batch of records an array
+        self.key_parts: dict[str, list[pa.Array]] = {c: [] for c in KEY_COLUMNS}
+
+    def add_keys(self, columns: dict[str, list]) -> None:
+        """The match key columns of the records added last (a batch)."""
+        for name, values in columns.items():
+            self.key_parts[name].append(pa.array(values, pa.string()))
+
+    def key_table(self, columns: Sequence[str]) -> pa.Table:
+        """These match key columns of every record, in record order."""
+        return pa.table({c: pa.chunked_array(self.key_parts[c], pa.string())
+                         for c in columns})
 
     def add(self, rooftop_id: str, customer_id: str, customer_type: str | None,
             street_key: str | None, postal_code: str | None,
@@ -162,7 +180,7 @@ def resolve_group(conn: sa.Connection, *, group_id: str) -> int:
     records = _load(conn, group_id=group_id)
     sets = DisjointSets(len(records))
     for columns in MATCH_KEYS:
-        _join_equal_keys(conn, sets, group_id=group_id, columns=columns)
+        _join_equal_keys(records, sets, columns=columns)
     changed = 0
     for batch in _changes(records, sets):
         _write(conn, group_id=group_id, changes=batch)
@@ -182,40 +200,42 @@ def _key_order() -> list[sa.Column]:
 def _load(conn: sa.Connection, *, group_id: str) -> _Records:
     c = customers.c
     stmt = (sa.select(c.rooftop_id, c.customer_id, c.customer_type, c.street_key,
-                      c.postal_code, c.updated_at, c.person_id, c.household_id)
+                      c.postal_code, c.updated_at, c.person_id, c.household_id,
+                      *(c[name] for name in KEY_COLUMNS))
             .where(_in_group(group_id)).order_by(*_key_order()))
     records = _Records()
     add = records.add
     for rows in driver_batches(conn, stmt, WRITE_BATCH):
         for row in rows:
-            add(*row)
+            add(*row[:8])
+        records.add_keys({name: [row[at] for row in rows]
+                          for at, name in enumerate(KEY_COLUMNS, start=8)})
     return records
 
 
-def _join_equal_keys(conn: sa.Connection, sets: DisjointSets, *, group_id: str,
+def _join_equal_keys(records: _Records, sets: DisjointSets, *,
                      columns: Sequence[str]) -> None:
-    """Join the records whose key (all these columns non-empty) is equal: the store
-    sorts them so that equal keys are neighbours, and only neighbours are compared."""
-    c = customers.c
-    numbered = sa.select(
-        (sa.func.row_number().over(order_by=_key_order()) - 1).label("idx"),
-        c.customer_type, *(c[name] for name in columns),
-    ).where(_in_group(group_id)).subquery()
-    keys = [numbered.c[name] for name in columns]
-    stmt = (sa.select(numbered.c.idx, *keys)
-            .where(sa.or_(numbered.c.customer_type.is_(None),
-                          numbered.c.customer_type != "internal"),
-                   *(sa.and_(k.is_not(None), k != "") for k in keys))
-            .order_by(*keys))
-    previous: tuple | None = None
-    first = -1
-    for rows in driver_batches(conn, stmt, WRITE_BATCH):
-        for row in rows:
-            key = row[1:]
-            if key == previous:
-                sets.union(row[0], first)
-            else:
-                previous, first = key, row[0]
+    """Join the records whose key (all these columns non-empty) is equal: the records
+    of persons with a whole key are sorted by it, and only neighbours are compared."""
+    keys = records.key_table(columns)
+    whole = np.frombuffer(records.is_person, dtype=np.uint8).astype(bool)
+    for name in columns:
+        part = keys.column(name)
+        whole &= pc.fill_null(pc.not_equal(part, ""), False).to_numpy(zero_copy_only=False)
+    at = np.flatnonzero(whole)
+    if len(at) < 2:
+        return
+    keys = keys.take(pa.array(at))
+    order = pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in columns])
+    ordered = keys.take(order)
+    same = np.ones(len(at) - 1, dtype=bool)
+    for name in columns:
+        part = ordered.column(name)
+        same &= pc.equal(part[1:], part[:-1]).to_numpy(zero_copy_only=False)
+    sorted_at = at[order.to_numpy()]
+    for a, b in zip(sorted_at[1:][same].tolist(), sorted_at[:-1][same].tolist(),
+                    strict=True):
+        sets.union(a, b)
 
 
 def _changes(records: _Records, sets: DisjointSets
