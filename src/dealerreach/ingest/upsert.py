@@ -1,7 +1,7 @@
 """Upserting a batch of records by key: look up what is stored, insert, update, or leave.
 
-The caller owns the transaction. On PostgreSQL new rows go in with COPY; elsewhere with
-one executemany per batch. Statements name only schema tables and columns; every value
+The caller owns the transaction. On PostgreSQL new rows go in with COPY; on SQLite in
+multi-row INSERT statements. Statements name only schema tables and columns; every value
 is a bound parameter or a COPY field, never SQL text.
 """
 
@@ -12,7 +12,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import chain
 from typing import Any
 
 import sqlalchemy as sa
@@ -104,7 +103,7 @@ class TableStore:
             copy_rows(self.conn, self.table, rows)
             self._refresh_statistics(len(rows))
         elif self.conn.dialect.name == "sqlite":
-            executemany_rows(self.conn, self.table, rows)
+            sqlite_insert_rows(self.conn, self.table, rows)
         else:
             self.conn.execute(self.table.insert(), rows)
 
@@ -147,7 +146,7 @@ def append_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
     if conn.dialect.name == "postgresql":
         copy_rows(conn, table, rows, names)
     elif conn.dialect.name == "sqlite":
-        executemany_rows(conn, table, rows, names)
+        sqlite_insert_rows(conn, table, rows, names)
     else:
         conn.execute(table.insert(), rows)
 
@@ -160,7 +159,7 @@ def append_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list
     if conn.dialect.name == "postgresql":
         copy_columns(conn, table, columns)
     elif conn.dialect.name == "sqlite":
-        executemany_columns(conn, table, columns)
+        sqlite_insert_columns(conn, table, columns)
     else:
         names = list(columns)
         conn.execute(table.insert(), [dict(zip(names, values, strict=True))
@@ -182,24 +181,19 @@ def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
         cursor.close()
 
 
-def executemany_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
+def sqlite_insert_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
                      names: list[str] | None = None) -> None:
-    """Bulk insert through the driver's executemany, values converted by the column
-    types' own bind processors (what SQLAlchemy would do, without its per-row work)."""
+    """Bulk insert into SQLite of rows given as dictionaries (``insert_many``), values
+    converted by the column types' own bind processors (what SQLAlchemy would do,
+    without its per-row work)."""
     names = names or [c.name for c in table.c]
-    plain = [n for n in names if table.c[n].type._cached_bind_processor(conn.dialect) is None]
-    converted = [(n, table.c[n].type._cached_bind_processor(conn.dialect)) for n in names
-                 if n not in plain]
-    order = plain + [n for n, _ in converted]
-    params = []
-    for row in rows:
-        get = row.get
-        values = [get(n) for n in plain]
-        for n, process in converted:
-            v = get(n)
-            values.append(None if v is None else process(v))  # type: ignore[misc]
-        params.append(tuple(values))
-    insert_many(conn, table, order, params)
+    columns = []
+    for name in names:
+        process = table.c[name].type._cached_bind_processor(conn.dialect)
+        values = [row.get(name) for row in rows]
+        columns.append(values if process is None else
+                       [None if v is None else process(v) for v in values])
+    insert_many(conn, table, names, columns)
 
 
 def _driver_rows(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
@@ -270,13 +264,13 @@ def _copy_values(column_type: Any, values: list) -> list:
     return values
 
 
-def executemany_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]
-                        ) -> None:
-    """Bulk insert of rows given column by column, through the driver's executemany,
-    values converted by the column types' own bind processors (the columns given)."""
+def sqlite_insert_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]
+                          ) -> None:
+    """Bulk insert into SQLite of rows given column by column (``insert_many``), values
+    converted by the column types' own bind processors (the columns given)."""
     names = list(columns)
     lists = [_driver_values(table.c[n].type, conn.dialect, columns[n]) for n in names]
-    insert_many(conn, table, names, list(zip(*lists, strict=True)))
+    insert_many(conn, table, names, lists)
 
 
 #: the most rows one multi-row INSERT of SQLite takes (bounded by its variable limit)
@@ -284,15 +278,17 @@ MANY_ROWS = 2000
 
 
 def insert_many(conn: sa.Connection, table: sa.Table, names: list[str],
-                rows: list[tuple]) -> None:
-    """Insert rows into SQLite with multi-row ``INSERT ... VALUES (...), (...)``
+                columns: list[list]) -> None:
+    """Insert rows given column by column (one list per name, values as the driver
+    takes them) into SQLite with multi-row ``INSERT ... VALUES (...), (...)``
     statements of up to ``MANY_ROWS`` rows (the rest by ``executemany``).
 
     Python's sqlite3 lets go of the interpreter lock while SQLite works on a statement;
     ``executemany`` does that for every row, and while the import's reading thread runs
     Python code, taking the lock back can wait a whole switch interval each time. One
     statement for many rows lets SQLite's work run beside the reading thread."""
-    if not rows:
+    n = len(columns[0]) if columns else 0
+    if not n:
         return
     driver = conn.connection.driver_connection
     width = len(names)
@@ -301,17 +297,20 @@ def insert_many(conn: sa.Connection, table: sa.Table, names: list[str],
     quoted = ", ".join(f'"{n}"' for n in names)
     head = f'INSERT INTO "{table.name}" ({quoted}) VALUES '
     one = f"({', '.join('?' * width)})"
-    whole = len(rows) - len(rows) % per if per > 1 else 0
+    whole = n - n % per if per > 1 else 0
     cursor = driver.cursor()  # type: ignore[union-attr]
     try:
         if whole:
             sql = head + ", ".join([one] * per)
-            flat = list(chain.from_iterable(rows[:whole]))
+            flat: list = [None] * (whole * width)  # row after row, interleaved in C
+            for at, values in enumerate(columns):
+                flat[at::width] = values[:whole]
             step = per * width
             for start in range(0, len(flat), step):
                 cursor.execute(sql, flat[start:start + step])
-        if whole < len(rows):
-            cursor.executemany(head + one, rows[whole:])
+        if whole < n:
+            cursor.executemany(head + one, list(zip(*(c[whole:] for c in columns),
+                                                    strict=True)))
     except sqlite3.IntegrityError as exc:  # as SQLAlchemy would raise it
         raise sa.exc.IntegrityError(head, None, exc) from exc
     finally:
