@@ -26,7 +26,7 @@ from dealerreach.ingest.memo import memo_of
 NULL = "\\N"
 #: characters COPY's text format escapes, and their escapes (backslash first)
 _ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
-_SPECIAL = "[\\\\\t\n\r]"
+_SPECIAL_BYTES = np.frombuffer("".join(p for p, _ in _ESCAPES).encode(), dtype=np.uint8)
 
 
 def copy_text(table: sa.Table, columns: dict[str, list]) -> memoryview | None:
@@ -79,18 +79,30 @@ def _strings(column_type: Any, kind: type, values: list) -> list | None:
 
 
 def _escaped(text: pa.Array) -> pa.Array:
-    if pc.any(pc.match_substring_regex(text, _SPECIAL)).as_py():
+    if _has_special(text):
         for plain, escaped in _ESCAPES:
             text = pc.replace_substring(text, plain, escaped)
     return pc.fill_null(text, NULL)
+
+
+def _has_special(text: pa.Array) -> bool:
+    """Whether any value holds a character COPY's text format escapes (one pass over
+    the bytes)."""
+    data = _data(text)
+    return bool(np.isin(data, _SPECIAL_BYTES).any()) if len(data) else False
+
+
+def _data(text: pa.Array) -> np.ndarray:
+    """The bytes of a string array's values, one after another (no copy)."""
+    if not len(text) or text.buffers()[2] is None:
+        return np.zeros(0, dtype=np.uint8)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32,
+                            count=len(text) + 1, offset=4 * text.offset)
+    return np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
 
 
 def _payload(lines: pa.Array) -> memoryview:
     """The bytes of a string array without nulls, one after another."""
     if isinstance(lines, pa.ChunkedArray):
         lines = lines.combine_chunks()
-    if not len(lines):
-        return memoryview(b"")
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32,
-                            count=len(lines) + 1, offset=4 * lines.offset)
-    return memoryview(lines.buffers()[2])[int(offsets[0]):int(offsets[-1])]
+    return memoryview(_data(lines))

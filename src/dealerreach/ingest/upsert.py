@@ -55,6 +55,7 @@ class TableStore:
         keys = list(dict.fromkeys(keys))
         if not keys:
             return {}
+        self._refresh_statistics()
         cols = (list(self.table.c) if columns is None
                 else [*self._key_cols, *(self.table.c[c] for c in columns)])
         found: dict[Key, dict[str, Any]] = {}
@@ -72,6 +73,7 @@ class TableStore:
 
     def existing_keys(self, keys: Iterable[Key]) -> set[Key]:
         """Which of these keys the store holds (only the key columns are read)."""
+        self._refresh_statistics()
         found: set[Key] = set()
         for fixed, values in _by_prefix(list(dict.fromkeys(keys))).items():
             stmt = sa.select(*self._key_cols).where(self.table.c.group_id == self.group_id,
@@ -101,7 +103,7 @@ class TableStore:
             return
         if self.conn.dialect.name == "postgresql":
             copy_rows(self.conn, self.table, rows)
-            self._refresh_statistics(len(rows))
+            self._inserted += len(rows)
         elif self.conn.dialect.name == "sqlite":
             sqlite_insert_rows(self.conn, self.table, rows)
         else:
@@ -112,18 +114,19 @@ class TableStore:
         if not n:
             return
         append_columns(self.conn, self.table, columns)
-        if self.conn.dialect.name == "postgresql":
-            self._refresh_statistics(n)
+        self._inserted += n
 
-    def _refresh_statistics(self, added: int) -> None:
-        """Statistics taken before a large load describe a near-empty table, and the
-        planner then picks an index that cannot serve the key lookups and filters the
-        whole table per batch. ANALYZE (it sees this transaction's rows) each time the
-        rows this import added double."""
-        self._inserted += added
-        if self._inserted >= self._analyse_at:
-            self.conn.exec_driver_sql(f'ANALYZE "{self.table.name}"')
-            self._analyse_at = self._inserted * 2
+    def _refresh_statistics(self) -> None:
+        """Before a key lookup on PostgreSQL: statistics taken before a large load
+        describe a near-empty table, and the planner then picks an index that cannot
+        serve the lookups and filters the whole table per batch. ANALYZE (it sees this
+        transaction's rows) when the rows this import added have doubled since the
+        last time. Only lookups need it: a first load that looks nothing up in its own
+        table never waits for one."""
+        if self.conn.dialect.name != "postgresql" or self._inserted < self._analyse_at:
+            return
+        self.conn.exec_driver_sql(f'ANALYZE "{self.table.name}"')
+        self._analyse_at = self._inserted * 2
 
     def update(self, rows: list[dict[str, Any]], *, columns: Sequence[str]) -> None:
         if not rows:
