@@ -26,7 +26,9 @@ from dealerreach.ingest.memo import memo_of
 NULL = "\\N"
 #: characters COPY's text format escapes, and their escapes (backslash first)
 _ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
-_SPECIAL_BYTES = np.frombuffer("".join(p for p, _ in _ESCAPES).encode(), dtype=np.uint8)
+#: per byte value, whether it is one of those characters
+_SPECIAL = np.zeros(256, dtype=bool)
+_SPECIAL[[ord(plain) for plain, _ in _ESCAPES]] = True
 
 
 def copy_text(table: sa.Table, columns: dict[str, list]) -> memoryview | None:
@@ -89,7 +91,7 @@ def _has_special(text: pa.Array) -> bool:
     """Whether any value holds a character COPY's text format escapes (one pass over
     the bytes)."""
     data = _data(text)
-    return bool(np.isin(data, _SPECIAL_BYTES).any()) if len(data) else False
+    return bool(_SPECIAL[data].any()) if len(data) else False
 
 
 def _data(text: pa.Array) -> np.ndarray:
@@ -105,4 +107,4 @@ def _payload(lines: pa.Array) -> memoryview:
     """The bytes of a string array without nulls, one after another."""
     if isinstance(lines, pa.ChunkedArray):
         lines = lines.combine_chunks()
-    return memoryview(_data(lines))
+    return _data(lines).data

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from dealerreach.ingest.upsert import (
     differs,
     merge_extra,
 )
+from dealerreach.ingest.writes import Writes
 from dealerreach.storage import schema
 from dealerreach.storage.engine import sqlite_import_pragmas
 
@@ -171,6 +173,8 @@ class _Run:
         #: the keys of a referenced file's table, when this import brought its first
         #: records (references to it are then checked in memory)
         self.key_index: dict[str, KeyIndex] = {}
+        #: first-load writes: on a second thread on PostgreSQL, in turn elsewhere
+        self._writes = Writes(beside=conn.dialect.name == "postgresql")
 
     # -- the run ---------------------------------------------------------------------
 
@@ -181,8 +185,9 @@ class _Run:
             status="running", started_at=self.now, files={}, warnings=0, rejected=0,
         ).returning(schema.imports.c.import_id)).scalar_one()
         self._load_rooftops()
-        for spec in self.source.present():
-            self.report.files[spec.name] = self._import_file(spec)
+        with closing(self._writes):
+            for spec in self.source.present():
+                self.report.files[spec.name] = self._import_file(spec)
         if "customers.csv" in self.report.files:
             self.report.persons_changed = resolve_group(self.conn, group_id=self.group_id)
         self._flush_issues(final=True)
@@ -209,7 +214,8 @@ class _Run:
         # the keys of a referenced file's first records, for references to them
         keys = KeyGatherer() if fresh and self.vectorised and spec.name in REFERENCED else None
         chunks = read_ahead(reader) if self.vectorised else reader.chunks()
-        with closing(chunks):  # a failure here stops the reading thread at once
+        # a failure here stops the reading thread at once, and waits for a write
+        with closing(chunks), self._writes.waited():
             for chunk in chunks:
                 columnar = bool(chunk.rows) and fresh and spec.name in COLUMNAR
                 if columnar and spec.name == "valuations.csv":
@@ -217,6 +223,7 @@ class _Run:
                 if columnar:
                     stored = self._insert_chunk(spec, chunk, reader, counts)
                 elif len(chunk):
+                    self._writes.finish()
                     batch = self._check_references(spec, chunk.as_records(), reader)
                     if not (fresh and self._insert_new(spec, batch, counts)):
                         self._upsert(spec, batch, counts)
@@ -227,6 +234,7 @@ class _Run:
                 self._take_issues(reader)
                 if self.progress:
                     self.progress(spec.name, done)
+        self._writes.finish()
         self._take_issues(reader)
         counts.rejected = reader.rejected
         counts.read = counts.inserted + counts.updated + counts.unchanged + counts.rejected
@@ -355,38 +363,52 @@ class _Run:
         checked and rows inserted column by column, without lookups. A key that an
         earlier chunk brought, or that comes twice in this one, is refused by the
         store's key: the chunk is then rolled back to a savepoint and upserted row by
-        row. Returns the rows stored (those not rejected)."""
+        row. Returns the rows stored (those not rejected).
+
+        On PostgreSQL the chunk is written by a second thread (``_writes``) while this
+        one prepares the next: the server then works while the next rows are made."""
         rows = ChunkRows(chunk)
-        if spec.column("rooftop_id"):
-            rooftops = rows.in_order("rooftop_id")
-            if {r for _, r in rooftops if r} - self.rooftop_country.keys():
-                self._create_bare_rooftops(spec, [Record(row, {"rooftop_id": r})
-                                                  for row, r in rooftops])
+        if any(target not in self.key_index for target in _references(spec)):
+            self._writes.finish()  # references are looked up in the store
         if spec.name in CUSTOMER_REFERENCES:
             self._require_columns(rows, reader, target="customers.csv",
                                   columns=("rooftop_id", "customer_id"), what="customer")
         if spec.name == "ro_lines.csv":
             self._require_columns(rows, reader, target="repair_orders.csv",
                                   columns=("rooftop_id", "ro_number"), what="repair order")
-        if spec.name in VEHICLE_REFERENCES:
-            self._create_bare_vehicle_keys(rows.distinct(VEHICLE_REFERENCES[spec.name]))
-        store, table = self.stores[spec.name], schema.RECORD_TABLES[spec.name]
+        table = schema.RECORD_TABLES[spec.name]
         kept = rows.kept_chunk()
         columns = new_columns(table, spec, kept, group_id=self.group_id)
         if table is schema.customers:
             derive_identity_key_columns(columns)
         records = [self._merged(table, spec, None, rec) for rec in kept.records]
-        try:
-            with self.conn.begin_nested():
-                store.insert_columns(columns, len(kept.rows))
-                store.insert(records)
-                if table is schema.customers:
-                    self._add_created_versions(columns, records)
-        except (sa.exc.IntegrityError, psycopg.errors.IntegrityError):
-            self._upsert(spec, kept.as_records(), counts)
-            return kept
-        counts.inserted += len(kept)
+        self._writes.finish()
+        if spec.column("rooftop_id"):
+            rooftops = rows.in_order("rooftop_id")
+            if {r for _, r in rooftops if r} - self.rooftop_country.keys():
+                self._create_bare_rooftops(spec, [Record(row, {"rooftop_id": r})
+                                                  for row, r in rooftops])
+        if spec.name in VEHICLE_REFERENCES:
+            self._create_bare_vehicle_keys(rows.distinct(VEHICLE_REFERENCES[spec.name]))
+        self._writes.start(partial(self._write_new, table, columns, records, len(kept.rows)),
+                           inserted=partial(self._inserted, counts, len(kept)),
+                           refused=lambda: self._upsert(spec, kept.as_records(), counts))
         return kept
+
+    def _write_new(self, table: sa.Table, columns: dict[str, list], records: list[dict],
+                   n: int) -> None:
+        """New records of a first load, and the first versions of new customers, in a
+        savepoint (a key the store already holds rolls them back)."""
+        with self.conn.begin_nested():
+            store = self.stores[_FILE_OF[table.name]]
+            store.insert_columns(columns, n)
+            store.insert(records)
+            if table is schema.customers:
+                self._add_created_versions(columns, records)
+
+    @staticmethod
+    def _inserted(counts: Counts, n: int) -> None:
+        counts.inserted += n
 
     def _add_created_versions(self, columns: dict[str, list], records: list[dict]) -> None:
         """The first version of each new customer: those given as columns, then those
@@ -498,6 +520,7 @@ class _Run:
     def _flush_issues(self, *, final: bool = False) -> None:
         if not self.pending_issues or (len(self.pending_issues) < 5000 and not final):
             return
+        self._writes.finish()
         append_rows(self.conn, schema.import_issues, [
             {"import_id": self.report.import_id, "severity": i.severity, "file": i.file,
              "row": i.row, "column": i.column, "value": i.value, "reason": i.reason,
@@ -507,6 +530,16 @@ class _Run:
 
     def _display(self, spec: FileSpec) -> str:
         return self.profile.file_name(spec.name)
+
+
+#: table name -> the file its records come from
+_FILE_OF = {table.name: name for name, table in schema.RECORD_TABLES.items()}
+
+
+def _references(spec: FileSpec) -> list[str]:
+    """The files whose records a file's rows must name (checked before they are stored)."""
+    targets = ["customers.csv"] if spec.name in CUSTOMER_REFERENCES else []
+    return targets + (["repair_orders.csv"] if spec.name == "ro_lines.csv" else [])
 
 
 def _compared(table: sa.Table) -> list[str]:
