@@ -31,10 +31,12 @@ class ChunkRows:
 
     def __init__(self, chunk: Chunk) -> None:
         self.chunk = chunk
-        order = [(row, n) for n, row in enumerate(chunk.rows)]
-        order += [(rec.row, -1 - n) for n, rec in enumerate(chunk.records)]
         #: per row: n >= 0 a row cleaned by columns, -1 - n a record
-        self.order = [n for _, n in sorted(order)]
+        self.order: list[int] | range = range(len(chunk.rows))
+        if chunk.records:
+            order = [(row, n) for n, row in enumerate(chunk.rows)]
+            order += [(rec.row, -1 - n) for n, rec in enumerate(chunk.records)]
+            self.order = [n for _, n in sorted(order)]
         self.rejected: set[int] = set()
 
     def in_order(self, column: str) -> list[tuple[int, Any]]:

@@ -383,11 +383,10 @@ class _Run:
             derive_identity_key_columns(columns)
         records = [self._merged(table, spec, None, rec) for rec in kept.records]
         self._writes.finish()
-        if spec.column("rooftop_id"):
-            rooftops = rows.in_order("rooftop_id")
-            if {r for _, r in rooftops if r} - self.rooftop_country.keys():
-                self._create_bare_rooftops(spec, [Record(row, {"rooftop_id": r})
-                                                  for row, r in rooftops])
+        if spec.column("rooftop_id") and (
+                set(rows.column("rooftop_id")) - {None, ""} - self.rooftop_country.keys()):
+            self._create_bare_rooftops(spec, [Record(row, {"rooftop_id": r})
+                                              for row, r in rows.in_order("rooftop_id")])
         if spec.name in VEHICLE_REFERENCES:
             self._create_bare_vehicle_keys(rows.distinct(VEHICLE_REFERENCES[spec.name]))
         self._writes.start(partial(self._write_new, table, columns, records, len(kept.rows)),
