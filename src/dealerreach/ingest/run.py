@@ -389,20 +389,20 @@ class _Run:
                                               for row, r in rows.in_order("rooftop_id")])
         if spec.name in VEHICLE_REFERENCES:
             self._create_bare_vehicle_keys(rows.distinct(VEHICLE_REFERENCES[spec.name]))
-        self._writes.start(partial(self._write_new, table, columns, records, len(kept.rows)),
+        self._writes.start(partial(self._write_new, self.stores[spec.name], columns, records,
+                                   len(kept.rows)),
                            inserted=partial(self._inserted, counts, len(kept)),
                            refused=lambda: self._upsert(spec, kept.as_records(), counts))
         return kept
 
-    def _write_new(self, table: sa.Table, columns: dict[str, list], records: list[dict],
+    def _write_new(self, store: TableStore, columns: dict[str, list], records: list[dict],
                    n: int) -> None:
         """New records of a first load, and the first versions of new customers, in a
         savepoint (a key the store already holds rolls them back)."""
         with self.conn.begin_nested():
-            store = self.stores[_FILE_OF[table.name]]
             store.insert_columns(columns, n)
             store.insert(records)
-            if table is schema.customers:
+            if store.table is schema.customers:
                 self._add_created_versions(columns, records)
 
     @staticmethod
@@ -529,10 +529,6 @@ class _Run:
 
     def _display(self, spec: FileSpec) -> str:
         return self.profile.file_name(spec.name)
-
-
-#: table name -> the file its records come from
-_FILE_OF = {table.name: name for name, table in schema.RECORD_TABLES.items()}
 
 
 def _references(spec: FileSpec) -> list[str]:
