@@ -68,7 +68,7 @@ def _centroids() -> pa.Table:
 def _duckdb(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
     with tempfile.TemporaryDirectory(prefix="dealerreach-duckdb-") as spill:
         con = ibis.duckdb.connect(memory_limit=Settings.from_env().duckdb_memory,
-                                  temp_directory=spill)
+                                  temp_directory=spill, preserve_insertion_order=False)
         try:
             yield con, _duckdb_tables(con, store, group_id)
         finally:

@@ -31,6 +31,7 @@ from dealerreach.storage.config import load_config
 
 STORED_COLUMNS = [c.name for c in schema.opportunity_segments.columns
                   if c.name not in ("group_id", "as_of", "features")]
+_OWN_COLUMNS = frozenset(STORED_COLUMNS)
 Progress = Callable[[str], None]
 #: opportunities written (and their features turned into JSON) at a time
 WRITE_BATCH_ROWS = 50_000
@@ -76,12 +77,25 @@ def compute(store: sa.Engine, *, group_id: str, as_of: date, engine: str,
     return result
 
 
+def feature_json_sql(columns: Sequence[str]) -> str:
+    """DuckDB SQL making, per row of ``result``, a JSON object of the named columns that
+    are not null (``concat_ws`` skips the fragments a null value makes null). Names are
+    the rule frame's own column names, never input."""
+    fragments = ", ".join(f"""'"{name}":' || to_json("{name}")""" for name in columns)
+    return f"SELECT '{{' || concat_ws(',', {fragments}) || '}}' AS j FROM result"
+
+
 def _features_json(result: pa.Table) -> pa.Array:
-    """Every column as one JSON object per row (DuckDB over the Arrow result)."""
+    """Per row, the features without a column of their own and not null, as one JSON
+    object (DuckDB over the Arrow result). ``stored_opportunity`` puts every feature
+    back together, nulls included, from the run's ``feature_columns``."""
+    kept = [name for name in result.column_names if name not in _OWN_COLUMNS]
+    if not kept:
+        return pa.array(["{}"] * result.num_rows, pa.string())
     con = duckdb.connect()
     try:
         con.register("result", result)
-        rel = con.sql("SELECT to_json(result) AS j FROM result")
+        rel = con.sql(feature_json_sql(kept))
         return rel.to_arrow_table().column("j").cast(pa.string())
     finally:
         con.close()
@@ -138,7 +152,8 @@ def run_segments(store: sa.Engine, *, group_id: str, as_of: date, engine: str = 
            group_id=group_id, as_of=as_of)
     duration = time.perf_counter() - started
     _record_run(store, group_id=group_id, as_of=as_of, engine=engine, now=now,
-                duration=duration, count=result.num_rows, previous=previous, config=config)
+                duration=duration, count=result.num_rows, previous=previous, config=config,
+                feature_columns=result.column_names)
     entered = sum(1 for m in moves.column("movement").to_pylist() if m == "entered")
     return SegmentRun(group_id, as_of, engine, result.num_rows, previous, entered,
                       moves.num_rows - entered, duration)
@@ -261,11 +276,11 @@ def _write_sqlite(store: sa.Engine, rows: Iterable[pa.Table], moves: pa.Table, *
 
 def _record_run(store: sa.Engine, *, group_id: str, as_of: date, engine: str,
                 now: datetime, duration: float, count: int, previous: date | None,
-                config: RuleConfig) -> None:
+                config: RuleConfig, feature_columns: list[str]) -> None:
     runs = schema.segment_runs
     with store.begin() as conn:
         conn.execute(sa.delete(runs).where(runs.c.group_id == group_id, runs.c.as_of == as_of))
         conn.execute(sa.insert(runs).values(
             group_id=group_id, as_of=as_of, engine=engine, started_at=now,
             duration_s=duration, opportunities=count, previous_as_of=previous,
-            config=config.model_dump(mode="json")))
+            config=config.model_dump(mode="json"), feature_columns=feature_columns))

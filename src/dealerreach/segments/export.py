@@ -94,10 +94,25 @@ def summary(conn: sa.Connection, *, group_id: str, as_of: date,
 
 def stored_opportunity(conn: sa.Connection, *, group_id: str, as_of: date,
                        vin: str) -> dict[str, Any] | None:
+    """Every feature of one opportunity of a stored run, in the run's column order, as
+    JSON values (dates as YYYY-MM-DD; null where the feature has no value)."""
     t = opportunity_segments
-    row = conn.execute(sa.select(t.c.features).where(
+    row = conn.execute(sa.select(t).where(
         t.c.group_id == group_id, t.c.as_of == as_of, t.c.vin == vin)).first()
-    return json.loads(row.features) if row else None
+    if row is None:
+        return None
+    stored = json.loads(row.features or "{}")
+    names = conn.execute(sa.select(segment_runs.c.feature_columns).where(
+        segment_runs.c.group_id == group_id, segment_runs.c.as_of == as_of)).scalar()
+    if not names:  # a run written before runs named their columns kept every feature
+        return dict(stored)
+    own = row._mapping
+    return {name: _json_value(own[name]) if name in own else stored.get(name)
+            for name in names}
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def movements(conn: sa.Connection, *, group_id: str, as_of: date,

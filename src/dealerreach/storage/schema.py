@@ -175,6 +175,9 @@ segment_runs = sa.Table(
     sa.Column("opportunities", sa.BigInteger(), nullable=False),
     sa.Column("previous_as_of", sa.Date()),
     sa.Column("config", sa.JSON(), nullable=False),
+    #: every feature column of the run, in order (the JSON of an opportunity keeps only
+    #: its features that are not null and have no column of their own)
+    sa.Column("feature_columns", sa.JSON()),
 )
 
 #: Every opportunity of a run with its segments and the features the export shows.
@@ -201,7 +204,7 @@ opportunity_segments = sa.Table(
     sa.Column("coverage_end_date", sa.Date()),
     sa.Column("cpro_12m", sa.BigInteger()),
     sa.Column("last_visit_date", sa.Date()),
-    #: every other feature of the opportunity, as JSON text
+    #: the opportunity's other features that are not null, as JSON text
     sa.Column("features", sa.Text()),
     sa.Index(None, "group_id", "as_of", "rooftop_id", "sales_segment"),
     sa.Index(None, "group_id", "as_of", "rooftop_id", "service_segment"),
