@@ -66,10 +66,11 @@ def test_the_default_batch_size_is_read_when_the_run_writes(monkeypatch):
 def test_an_opportunity_read_back_has_every_feature_of_the_run_nulls_included(engine, folder):
     from datetime import datetime
 
+    from tests.segments.test_export_contract import FILES, V1
+
     from dealerreach.ingest.run import import_path
     from dealerreach.segments.export import stored_opportunity
     from dealerreach.storage import schema
-    from tests.segments.test_export_contract import FILES, V1
 
     import_path(engine, folder("group", FILES), group_id="g1")
     as_of = date(2026, 6, 15)

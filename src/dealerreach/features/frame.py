@@ -20,7 +20,7 @@ from dealerreach.features.staging import Stage, same
 def opportunity_features(inputs: Inputs, *, as_of: date, config: RuleConfig,
                          stage: Stage = same) -> ibis.Table:
     inputs = replace(inputs, kept_readings=stage(kept_readings(inputs)))
-    opps = stage(opportunities(inputs, as_of=as_of))
+    opps = stage(opportunities(inputs, as_of=as_of, stage=stage))
     opps = stage(add_sales_features(opps, inputs, as_of=as_of, config=config, stage=stage))
     return stage(add_service_features(opps, inputs, as_of=as_of, config=config,
                                       centroids=inputs.centroids, stage=stage))

@@ -20,6 +20,7 @@ import ibis
 
 from dealerreach.features.dates import add_months, lit
 from dealerreach.features.inputs import Inputs
+from dealerreach.features.staging import Stage, settled
 
 DEAL_COLUMNS = {
     "deal_id": "deal_id", "deal_rooftop_id": "rooftop_id", "deal_date": "deal_date",
@@ -85,9 +86,10 @@ def person_deals(inputs: Inputs) -> ibis.Table:
     return best.select("person_id", "vin", **{k: best[v] for k, v in DEAL_COLUMNS.items()})
 
 
-def opportunities(inputs: Inputs, *, as_of: date) -> ibis.Table:
+def opportunities(inputs: Inputs, *, as_of: date, stage: Stage = settled) -> ibis.Table:
     """One row per opportunity active on ``as_of`` (see the module doc), with its deal."""
-    latest = _latest(_events(inputs))
+    # staged: it is read twice below, and the engines would rank every deal and RO twice
+    latest = stage(_latest(_events(inputs)))
     active = latest.anti_join(_traded_in_later(latest, inputs), "vin")
     with_deal = active.left_join(person_deals(inputs), ["person_id", "vin"]).select(
         ~ibis.selectors.endswith("_right"))

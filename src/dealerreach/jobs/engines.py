@@ -75,8 +75,27 @@ def _duckdb(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, ib
             con.disconnect()
 
 
+_ARROW_TIMES = {"date": pa.date32(), "timestamp": pa.timestamp("us")}
+
+
+def with_times(name: str, table: pa.Table) -> pa.Table:
+    """A store table's dates and timestamps read as text (SQLite keeps them so) turned
+    into Arrow dates and times once, here, rather than cast by the engine wherever a
+    rule uses them. A column with a value Arrow does not read (a time with an offset)
+    is left as text for the engine's own cast, as before."""
+    for column, kind in COLUMN_TYPES[name].items():
+        at = table.schema.get_field_index(column)
+        if kind not in _ARROW_TIMES or at < 0 or not pa.types.is_string(table.field(at).type):
+            continue
+        try:
+            table = table.set_column(at, column, table.column(at).cast(_ARROW_TIMES[kind]))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+    return table
+
+
 def _duckdb_tables(con: Any, store: sa.Engine, group_id: str) -> dict[str, ibis.Table]:
-    raw = {name: con.create_table(name, obj=table, temp=True)
+    raw = {name: con.create_table(name, obj=with_times(name, table), temp=True)
            for name, table in each_table(store, group_id=group_id, names=STORE_TABLES,
                                          columns=RULE_COLUMNS)}
     raw["centroids"] = con.create_table("centroids", obj=_centroids(), temp=True)
