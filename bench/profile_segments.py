@@ -53,12 +53,11 @@ def _timed(label: str, run: Callable[[], Any], rows: Callable[[Any], int]) -> An
 
 
 def _patch() -> None:
-    materialise, each_table = engines.materialise, engines.each_table
+    call, each_table = engines.Stager.__call__, engines.each_table
 
-    def timed_materialise(con: Any, engine: str, table: Any) -> Any:
-        label = f"stage {_caller()}"
-        return _timed(label, lambda: materialise(con, engine, table),
-                      lambda t: int(t.count().execute()))
+    def timed_stage(self: engines.Stager, table: Any) -> Any:
+        label = f"stage {_caller()} (held {len(self.held)})"
+        return _timed(label, lambda: call(self, table), lambda t: int(t.count().execute()))
 
     def timed_each_table(*args: Any, **kwargs: Any) -> Iterator[tuple[str, Any]]:
         tables = each_table(*args, **kwargs)
@@ -72,7 +71,7 @@ def _patch() -> None:
             steps.append((f"read {name}", ended - started, table.num_rows, ended - _began))
             yield name, table
 
-    segments.materialise = timed_materialise
+    engines.Stager.__call__ = timed_stage  # type: ignore[method-assign]
     engines.each_table = timed_each_table
 
 

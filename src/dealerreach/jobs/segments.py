@@ -15,7 +15,6 @@ from datetime import date, datetime
 from typing import Any
 
 import duckdb
-import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
@@ -23,7 +22,7 @@ import sqlalchemy as sa
 from dealerreach.features.config import RuleConfig
 from dealerreach.features.frame import opportunity_features
 from dealerreach.features.staging import settling_with
-from dealerreach.jobs.engines import materialise, open_inputs
+from dealerreach.jobs.engines import Stager, open_inputs
 from dealerreach.segments.assign import assign_segments
 from dealerreach.storage import schema
 from dealerreach.storage.arrow import adbc_connection, is_postgres
@@ -56,14 +55,8 @@ class SegmentRun:
 def compute(store: sa.Engine, *, group_id: str, as_of: date, engine: str,
             config: RuleConfig) -> pa.Table:
     """Every opportunity on D with its features and segments, as Arrow (sorted by VIN)."""
-    staged: list[ibis.Table] = []
-
     with open_inputs(store, engine=engine, group_id=group_id, as_of=as_of) as (con, inputs):
-
-        def stage(table: ibis.Table) -> ibis.Table:
-            staged.append(materialise(con, engine, table))
-            return staged[-1]
-
+        stage = Stager(con, engine)
         try:
             with settling_with(stage) if engine in SETTLE_BY_STAGING else nullcontext():
                 features = opportunity_features(inputs, as_of=as_of, config=config,
@@ -72,8 +65,7 @@ def compute(store: sa.Engine, *, group_id: str, as_of: date, engine: str,
             frame = frame.select([c for c in frame.columns if not c.startswith("_")])
             result = con.to_pyarrow(frame.order_by("vin"))
         finally:
-            for table in staged:
-                table.release()
+            stage.close()
     return result
 
 
