@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dealerreach.ingest.clean import identity_key
+from dealerreach.ingest.identity import household_id
 from dealerreach.storage.schema import TRACKED_CUSTOMER_FIELDS
 
 #: the identity keys, each from the columns it is made of
@@ -29,6 +30,26 @@ def derive_identity_key_columns(columns: dict[str, list]) -> None:
         columns[key] = list(map(identity_key, columns[column]))
     columns["street_key"] = [identity_key(_street(parts))
                              for parts in zip(*(columns[c] for c in _STREET), strict=True)]
+
+
+def first_identity_columns(columns: dict[str, list]) -> None:
+    """Each new customer's person and household as it stands alone: its own key
+    (``R1/C000123``) and its own address's household; none for an internal customer.
+
+    Persons and households are worked out for the whole group after the files, and
+    only records whose person or household differs from the stored one are written.
+    Most customers of a first load are persons of one record, for whom this guess is
+    already right, so their rows are not written twice (on PostgreSQL an update of an
+    indexed column writes the whole row and its index entries again)."""
+    persons, households = [], []
+    for rooftop, customer, kind, street, postal in zip(
+            columns["rooftop_id"], columns["customer_id"], columns["customer_type"],
+            columns["street_key"], columns["postal_code"], strict=True):
+        is_person = kind != "internal"
+        persons.append(f"{rooftop}/{customer}" if is_person else None)
+        households.append(household_id(street, postal) if is_person and street and postal
+                          else None)
+    columns["person_id"], columns["household_id"] = persons, households
 
 
 def _street(parts: Any) -> str:

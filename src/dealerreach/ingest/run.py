@@ -24,6 +24,7 @@ from dealerreach.ingest.customer_rows import (
     created_version_columns,
     derive_identity_key_columns,
     derive_identity_keys,
+    first_identity_columns,
     version,
 )
 from dealerreach.ingest.first_load import ChunkRows, defaults, new_columns, stored_columns
@@ -76,6 +77,8 @@ class ImportReport:
     rejected: int = 0
     bare_vehicles: int = 0
     bare_rooftops: int = 0
+    #: records whose person or household resolving the group changed (a first load's
+    #: customers are stored with their own, so only those joined to others count)
     persons_changed: int = 0
     duration_s: float = 0.0
 
@@ -381,6 +384,7 @@ class _Run:
         columns = new_columns(table, spec, kept, group_id=self.group_id)
         if table is schema.customers:
             derive_identity_key_columns(columns)
+            first_identity_columns(columns)
         records = [self._merged(table, spec, None, rec) for rec in kept.records]
         self._writes.finish()
         if spec.column("rooftop_id") and (
