@@ -6,6 +6,7 @@ for the columns of a first load (``first_load.new_columns``), where no row is ev
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dealerreach.ingest.clean import identity_key
@@ -24,7 +25,7 @@ def derive_identity_keys(row: dict) -> None:
     row["street_key"] = identity_key(_street(row.get(c) for c in _STREET))
 
 
-def derive_identity_key_columns(columns: dict[str, list]) -> None:
+def derive_identity_key_columns(columns: dict[str, Sequence[Any]]) -> None:
     """``derive_identity_keys`` for every row of a first load's columns."""
     for key, column in _NAME_KEYS:
         columns[key] = list(map(identity_key, columns[column]))
@@ -32,7 +33,7 @@ def derive_identity_key_columns(columns: dict[str, list]) -> None:
                              for parts in zip(*(columns[c] for c in _STREET), strict=True)]
 
 
-def first_identity_columns(columns: dict[str, list]) -> None:
+def first_identity_columns(columns: dict[str, Sequence[Any]]) -> None:
     """Each new customer's person and household as it stands alone: its own key
     (``R1/C000123``) and its own address's household; none for an internal customer.
 
@@ -41,7 +42,8 @@ def first_identity_columns(columns: dict[str, list]) -> None:
     Most customers of a first load are persons of one record, for whom this guess is
     already right, so their rows are not written twice (on PostgreSQL an update of an
     indexed column writes the whole row and its index entries again)."""
-    persons, households = [], []
+    persons: list[str | None] = []
+    households: list[str | None] = []
     for rooftop, customer, kind, street, postal in zip(
             columns["rooftop_id"], columns["customer_id"], columns["customer_type"],
             columns["street_key"], columns["postal_code"], strict=True):
@@ -72,8 +74,8 @@ def version(before: dict | None, row: dict, *, import_id: int | None,
              **{f: _text(row.get(f)) for f in TRACKED_CUSTOMER_FIELDS}}]
 
 
-def created_version_columns(columns: dict[str, list], *, import_id: int | None,
-                            now: Any) -> dict[str, list]:
+def created_version_columns(columns: Mapping[str, Sequence[Any]], *, import_id: int | None,
+                            now: Any) -> dict[str, Sequence[Any]]:
     """The versions of new customers given as a first load's columns, as columns:
     ``version(None, row, ...)`` for each row."""
     n = len(columns["customer_id"])

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from dealerreach.clock import Clock, SystemClock
 from dealerreach.ingest.clean import NO_VALUATION_KEY, CellContext, valuation_key
+from dealerreach.ingest.column_values import Columns
 from dealerreach.ingest.customer_rows import (
     created_version_columns,
     derive_identity_key_columns,
@@ -399,7 +400,7 @@ class _Run:
                            refused=lambda: self._upsert(spec, kept.as_records(), counts))
         return kept
 
-    def _write_new(self, store: TableStore, columns: dict[str, list], records: list[dict],
+    def _write_new(self, store: TableStore, columns: Columns, records: list[dict],
                    n: int) -> None:
         """New records of a first load, and the first versions of new customers, in a
         savepoint (a key the store already holds rolls them back)."""
@@ -413,7 +414,7 @@ class _Run:
     def _inserted(counts: Counts, n: int) -> None:
         counts.inserted += n
 
-    def _add_created_versions(self, columns: dict[str, list], records: list[dict]) -> None:
+    def _add_created_versions(self, columns: Columns, records: list[dict]) -> None:
         """The first version of each new customer: those given as columns, then those
         given as rows."""
         append_columns(self.conn, schema.customer_versions, created_version_columns(

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from dealerreach.ingest.column_values import Columns, as_list
 from dealerreach.ingest.copy_text import copy_text
 from dealerreach.ingest.memo import memo_of
 
@@ -109,7 +110,7 @@ class TableStore:
         else:
             self.conn.execute(self.table.insert(), rows)
 
-    def insert_columns(self, columns: dict[str, list], n: int) -> None:
+    def insert_columns(self, columns: Columns, n: int) -> None:
         """Insert n rows given column by column (every column of the table)."""
         if not n:
             return
@@ -154,7 +155,7 @@ def append_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
         conn.execute(table.insert(), rows)
 
 
-def append_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
+def append_columns(conn: sa.Connection, table: sa.Table, columns: Columns) -> None:
     """Bulk insert of rows given column by column: the columns given (a key the store
     numbers is left out and numbered by it)."""
     if not columns or not len(next(iter(columns.values()))):
@@ -232,7 +233,7 @@ def driver_batches(conn: sa.Connection, stmt: sa.Select, size: int | None
         cursor.close()
 
 
-def copy_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
+def copy_columns(conn: sa.Connection, table: sa.Table, columns: Columns) -> None:
     """Bulk insert of rows given column by column (the columns given), with PostgreSQL
     COPY: the rows' text made at once (``copy_text``), else written row by row."""
     names = list(columns)
@@ -252,7 +253,7 @@ def copy_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list])
         cursor.close()
 
 
-def _copy_values(column_type: Any, values: list) -> list:
+def _copy_values(column_type: Any, values: Sequence[Any]) -> Sequence[Any]:
     """A column's values for COPY: days and times as the text PostgreSQL reads them as
     (what psycopg would send, made here more cheaply: text is the quickest value for
     COPY to write), JSON as its text, the rest as they are."""
@@ -267,12 +268,13 @@ def _copy_values(column_type: Any, values: list) -> list:
     return values
 
 
-def sqlite_insert_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]
+def sqlite_insert_columns(conn: sa.Connection, table: sa.Table, columns: Columns
                           ) -> None:
     """Bulk insert into SQLite of rows given column by column (``insert_many``), values
     converted by the column types' own bind processors (the columns given)."""
     names = list(columns)
-    lists = [_driver_values(table.c[n].type, conn.dialect, columns[n]) for n in names]
+    lists = [_driver_values(table.c[n].type, conn.dialect, as_list(columns[n]))
+             for n in names]
     insert_many(conn, table, names, lists)
 
 
