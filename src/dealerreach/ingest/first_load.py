@@ -60,6 +60,15 @@ class ChunkRows:
             return [None] * len(self.chunk.rows) if held is None else as_list(held)
         return [value for _, value in self.in_order(name)]
 
+    def key_column(self, name: str) -> Sequence[Any] | pa.Array:
+        """A column of text as ``column`` gives it, or its Arrow array when every row was
+        cleaned by columns (for a lookup of keys: no Python value a row)."""
+        held = self.chunk.values.get(name)
+        if (not self.chunk.records and isinstance(held, ColumnValues)
+                and held.array.type == pa.string()):
+            return held.array
+        return self.column(name)
+
     def set_column(self, name: str, values: list[Any]) -> None:
         """Give every row a value of a column (values in row order)."""
         fast = [None] * len(self.chunk.rows)

@@ -431,11 +431,14 @@ class _Run:
                          columns: tuple[str, str], what: str) -> None:
         """Reject the rows whose reference is in neither this import nor the store
         (a row with an empty reference refers to nothing)."""
-        first, last = (rows.column(c) for c in columns)
         index = self.key_index.get(target)
         if index is not None:
-            unknown = np.flatnonzero(~index.contains_columns([first, last])).tolist()
-        else:
+            parts = [rows.key_column(c) for c in columns]
+            unknown = np.flatnonzero(~index.contains_columns(parts)).tolist()
+            if not unknown:
+                return
+        first, last = (rows.column(c) for c in columns)
+        if index is None:
             keys = [None if b in (None, "") else (a, b) for a, b in zip(first, last, strict=True)]
             unknown = [n for n, known in enumerate(self._known(target, keys)) if not known]
         for n in unknown:
