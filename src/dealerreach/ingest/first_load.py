@@ -12,6 +12,7 @@ from itertools import compress
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from dealerreach.ingest.column_values import ColumnValues, as_list, select_values
@@ -89,11 +90,19 @@ class ChunkRows:
         reader.reject_cells(self.chunk.rows[n], self.chunk.cells[n], column=column,
                             value=None if value is None else str(value), reason=reason)
 
-    def distinct(self, columns: tuple[str, ...]) -> set[str]:
-        """The non-empty values of these columns in rows not rejected."""
-        kept = self.kept_chunk()
-        found = {str(v) for c in columns for v in kept.values.get(c, ()) if v}
-        found.update(str(rec.values[c]) for rec in kept.records for c in columns
+    def distinct(self, columns: tuple[str, ...], *, rejected: bool = False) -> set[str]:
+        """The non-empty values of these columns in rows not rejected (or in every row:
+        ``rejected``); text held as Arrow arrays is made distinct by Arrow."""
+        chunk = self.chunk if rejected else self.kept_chunk()
+        found: set[str] = set()
+        for c in columns:
+            held = chunk.values.get(c, ())
+            if isinstance(held, ColumnValues) and held.array.type == pa.string():
+                found.update(pc.unique(held.array).drop_null().to_pylist())
+            else:
+                found.update(str(v) for v in held if v)
+        found.discard("")
+        found.update(str(rec.values[c]) for rec in chunk.records for c in columns
                      if rec.values.get(c))
         return found
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import psycopg
+import pyarrow as pa
 import sqlalchemy as sa
 
 from dealerreach.clock import Clock, SystemClock
@@ -348,14 +349,24 @@ class _Run:
             {str(rec.values[c]) for rec in batch for c in columns if rec.values.get(c)})
 
     def _create_bare_vehicle_keys(self, vins: set[str]) -> None:
-        keys = [(v,) for v in sorted(vins)]
-        missing = [k for k, known in zip(keys, self._known("vehicles.csv", keys), strict=True)
-                   if not known]
+        self._store_bare_vehicles(self._unknown_vehicles(vins))
+
+    def _unknown_vehicles(self, vins: set[str]) -> list[str]:
+        """The VINs, in order, that neither this import nor the store has a vehicle of
+        (looked up in the store unless the vehicles' keys are in memory)."""
+        ordered = sorted(vins)
+        index = self.key_index.get("vehicles.csv")
+        known = (index.contains_columns([pa.array(ordered, pa.string())]).tolist()
+                 if index is not None else self._known("vehicles.csv", [(v,) for v in ordered]))
+        return [v for v, is_known in zip(ordered, known, strict=True) if not is_known]
+
+    def _store_bare_vehicles(self, vins: list[str]) -> None:
+        """Bare vehicle records for VINs no vehicle has."""
         self.stores["vehicles.csv"].insert([
-            _bare_row(schema.vehicles, group_id=self.group_id, vin=v) for v, in missing])
+            _bare_row(schema.vehicles, group_id=self.group_id, vin=v) for v in vins])
         if "vehicles.csv" in self.key_index:
-            self.key_index["vehicles.csv"].add(missing)
-        self.report.bare_vehicles += len(missing)
+            self.key_index["vehicles.csv"].add((v,) for v in vins)
+        self.report.bare_vehicles += len(vins)
 
     # -- upsert ----------------------------------------------------------------------
 
@@ -387,13 +398,19 @@ class _Run:
             derive_identity_key_columns(columns)
             first_identity_columns(columns)
         records = [self._merged(table, spec, None, rec) for rec in kept.records]
+        # worked out while the last batch is written (bare records are stored after it)
+        new_rooftops = bool(spec.column("rooftop_id")) and bool(
+            rows.distinct(("rooftop_id",), rejected=True) - self.rooftop_country.keys())
+        vins = (rows.distinct(VEHICLE_REFERENCES[spec.name])
+                if spec.name in VEHICLE_REFERENCES else set())
+        bare_vins = self._unknown_vehicles(vins) if "vehicles.csv" in self.key_index else None
         self._writes.finish()
-        if spec.column("rooftop_id") and (
-                set(rows.column("rooftop_id")) - {None, ""} - self.rooftop_country.keys()):
+        if new_rooftops:
             self._create_bare_rooftops(spec, [Record(row, {"rooftop_id": r})
                                               for row, r in rows.in_order("rooftop_id")])
-        if spec.name in VEHICLE_REFERENCES:
-            self._create_bare_vehicle_keys(rows.distinct(VEHICLE_REFERENCES[spec.name]))
+        if bare_vins is None:
+            bare_vins = self._unknown_vehicles(vins)
+        self._store_bare_vehicles(bare_vins)
         self._writes.start(partial(self._write_new, self.stores[spec.name], columns, records,
                                    len(kept.rows)),
                            inserted=partial(self._inserted, counts, len(kept)),
