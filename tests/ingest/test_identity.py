@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dealerreach.clock import FixedClock
 from dealerreach.ingest.clean import identity_key, phone_e164
+from dealerreach.ingest.columns import identity_key_column
 from dealerreach.ingest.identity import resolve_group
 from dealerreach.ingest.run import import_path
 from dealerreach.storage import schema
@@ -148,3 +151,12 @@ def test_phone_is_read_as_e164_with_the_rooftop_country():
     assert phone_e164("0151 23456789", country="DE") == "+4915123456789"
     assert phone_e164("+44 20 7946 0958", country="US") == "+442079460958"
     assert phone_e164("12", country="US") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from(
+    list("aZq09 \t\n\x0b\x1c\x1f!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+    + ["\u00a0", "\u2009", "\u0085", "é", "ß", "\u212a", "\u0130", "\u2019"]), max_size=10)),
+    max_size=30))
+def test_identity_keys_made_by_columns_are_the_per_row_ones(texts):
+    assert list(identity_key_column(texts)) == [identity_key(t) for t in texts]

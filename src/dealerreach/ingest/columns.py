@@ -21,7 +21,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dealerreach.ingest.clean import _COUNTRIES, _SIMPLE_EMAIL, _timezones, phone_e164
+from dealerreach.ingest.clean import (
+    _COUNTRIES,
+    _SIMPLE_EMAIL,
+    _timezones,
+    identity_key,
+    phone_e164,
+)
 from dealerreach.ingest.column_values import ColumnValues
 from dealerreach.ingest.memo import memo_of
 from dealerreach.ingest.spec import Column, Kind
@@ -332,3 +338,31 @@ _CLEANERS: dict[Kind, Callable[[ColumnCleaner, pa.Array], Cleaned]] = {
     Kind.CHOICE: _never,  # each column's own choices: see ColumnCleaner._column
     Kind.CODES: _never,
 }
+
+
+#: ASCII punctuation (Unicode category P*) and ASCII whitespace (what ``\s`` and
+#: ``str.strip()`` take in ASCII), as RE2 classes
+_ASCII_PUNCT = r"""[!"#%&'()*,\-./:;?@\[\\\]_{}]"""
+_ASCII_SPACES = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"
+
+
+def identity_key_column(texts: Sequence[Any] | pa.Array) -> ColumnValues:
+    """``clean.identity_key`` of each text (names, streets): ASCII texts by Arrow
+    (lower-cased, ASCII punctuation removed, whitespace collapsed and trimmed), any
+    other one by ``identity_key`` itself."""
+    if isinstance(texts, ColumnValues):
+        texts = texts.array
+    elif not isinstance(texts, pa.Array):
+        texts = pa.array(texts, pa.string())
+    kept = pc.replace_substring_regex(pc.ascii_lower(texts), _ASCII_PUNCT, "")
+    keys = pc.utf8_trim(pc.replace_substring_regex(kept, _ASCII_SPACES, " "), " ")
+    keys = pc.if_else(pc.equal(keys, ""), _NO_TEXT, keys)
+    other = np.flatnonzero(~pc.fill_null(pc.string_is_ascii(texts), True)
+                           .to_numpy(zero_copy_only=False))
+    if len(other):
+        values = keys.to_pylist()
+        for i, text in zip(other.tolist(), texts.take(pa.array(other)).to_pylist(),
+                           strict=True):
+            values[i] = identity_key(text)
+        keys = pa.array(values, pa.string())
+    return ColumnValues(keys, text=_same)

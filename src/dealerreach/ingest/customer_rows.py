@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from dealerreach.ingest.clean import identity_key
+from dealerreach.ingest.column_values import ColumnValues
+from dealerreach.ingest.columns import identity_key_column
 from dealerreach.ingest.identity import household_id
 from dealerreach.storage.schema import TRACKED_CUSTOMER_FIELDS
 
@@ -26,11 +31,20 @@ def derive_identity_keys(row: dict) -> None:
 
 
 def derive_identity_key_columns(columns: dict[str, Sequence[Any]]) -> None:
-    """``derive_identity_keys`` for every row of a first load's columns."""
+    """``derive_identity_keys`` for every row of a first load's columns (by Arrow, see
+    ``columns.identity_key_column``)."""
     for key, column in _NAME_KEYS:
-        columns[key] = list(map(identity_key, columns[column]))
-    columns["street_key"] = [identity_key(_street(parts))
-                             for parts in zip(*(columns[c] for c in _STREET), strict=True)]
+        columns[key] = identity_key_column(columns[column])
+    lines = [_texts(columns[c]) for c in _STREET]
+    columns["street_key"] = identity_key_column(pc.binary_join_element_wise(
+        *(pc.fill_null(line, "") for line in lines), " "))
+
+
+def _texts(values: Sequence[Any]) -> pa.Array:
+    """Text values as an Arrow array."""
+    if isinstance(values, ColumnValues):
+        return values.array
+    return pa.array(values, pa.string())
 
 
 def first_identity_columns(columns: dict[str, Sequence[Any]]) -> None:
