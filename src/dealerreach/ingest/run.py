@@ -21,7 +21,6 @@ import sqlalchemy as sa
 
 from dealerreach.clock import Clock, SystemClock
 from dealerreach.ingest.clean import NO_VALUATION_KEY, CellContext, valuation_key
-from dealerreach.ingest.column_values import Columns
 from dealerreach.ingest.customer_rows import (
     created_version_columns,
     derive_identity_key_columns,
@@ -39,11 +38,13 @@ from dealerreach.ingest.source import ImportRefused, ImportSource
 from dealerreach.ingest.spec import BY_NAME, CUSTOMER_REFERENCES, VEHICLE_REFERENCES, FileSpec
 from dealerreach.ingest.upsert import (
     Counts,
+    PreparedColumns,
     TableStore,
     append_columns,
     append_rows,
     differs,
     merge_extra,
+    prepare_columns,
 )
 from dealerreach.ingest.writes import Writes
 from dealerreach.storage import schema
@@ -411,32 +412,34 @@ class _Run:
         if bare_vins is None:
             bare_vins = self._unknown_vehicles(vins)
         self._store_bare_vehicles(bare_vins)
-        self._writes.start(partial(self._write_new, self.stores[spec.name], columns, records,
-                                   len(kept.rows)),
+        # the COPY text is made here, while the batch before is written
+        rows_ready = prepare_columns(self.conn, table, columns)
+        versions = (prepare_columns(self.conn, schema.customer_versions,
+                                    created_version_columns(columns,
+                                                            import_id=self.report.import_id,
+                                                            now=self.now))
+                    if table is schema.customers else None)
+        self._writes.start(partial(self._write_new, self.stores[spec.name], rows_ready,
+                                   records, len(kept.rows), versions=versions),
                            inserted=partial(self._inserted, counts, len(kept)),
                            refused=lambda: self._upsert(spec, kept.as_records(), counts))
         return kept
 
-    def _write_new(self, store: TableStore, columns: Columns, records: list[dict],
-                   n: int) -> None:
-        """New records of a first load, and the first versions of new customers, in a
-        savepoint (a key the store already holds rolls them back)."""
+    def _write_new(self, store: TableStore, columns: PreparedColumns, records: list[dict],
+                   n: int, *, versions: PreparedColumns | None) -> None:
+        """New records of a first load, and the first versions of new customers (those
+        given as columns made ready, then those given as rows), in a savepoint (a key
+        the store already holds rolls them back)."""
         with self.conn.begin_nested():
             store.insert_columns(columns, n)
             store.insert(records)
-            if store.table is schema.customers:
-                self._add_created_versions(columns, records)
+            if versions is not None:
+                append_columns(self.conn, schema.customer_versions, versions)
+                self._add_created_row_versions(records)
 
     @staticmethod
     def _inserted(counts: Counts, n: int) -> None:
         counts.inserted += n
-
-    def _add_created_versions(self, columns: Columns, records: list[dict]) -> None:
-        """The first version of each new customer: those given as columns, then those
-        given as rows."""
-        append_columns(self.conn, schema.customer_versions, created_version_columns(
-            columns, import_id=self.report.import_id, now=self.now))
-        self._add_created_row_versions(records)
 
     def _add_created_row_versions(self, rows: list[dict]) -> None:
         """The first version of each new customer given as a row."""
