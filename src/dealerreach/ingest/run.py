@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from dealerreach.clock import Clock, SystemClock
 from dealerreach.ingest.clean import NO_VALUATION_KEY, CellContext, valuation_key
+from dealerreach.ingest.column_values import Columns
 from dealerreach.ingest.customer_rows import (
     created_version_columns,
     derive_identity_key_columns,
@@ -399,7 +400,9 @@ class _Run:
             derive_identity_key_columns(columns)
             first_identity_columns(columns)
         records = [self._merged(table, spec, None, rec) for rec in kept.records]
-        # worked out while the last batch is written (bare records are stored after it)
+        # worked out while the batch before is written: the COPY texts, which bare
+        # records are needed (they are stored after it)
+        rows_ready, versions = self._prepared(table, columns)
         new_rooftops = bool(spec.column("rooftop_id")) and bool(
             rows.distinct(("rooftop_id",), rejected=True) - self.rooftop_country.keys())
         vins = (rows.distinct(VEHICLE_REFERENCES[spec.name])
@@ -409,21 +412,25 @@ class _Run:
         if new_rooftops:
             self._create_bare_rooftops(spec, [Record(row, {"rooftop_id": r})
                                               for row, r in rows.in_order("rooftop_id")])
-        if bare_vins is None:
-            bare_vins = self._unknown_vehicles(vins)
-        self._store_bare_vehicles(bare_vins)
-        # the COPY text is made here, while the batch before is written
-        rows_ready = prepare_columns(self.conn, table, columns)
-        versions = (prepare_columns(self.conn, schema.customer_versions,
-                                    created_version_columns(columns,
-                                                            import_id=self.report.import_id,
-                                                            now=self.now))
-                    if table is schema.customers else None)
+        self._store_bare_vehicles(self._unknown_vehicles(vins) if bare_vins is None
+                                  else bare_vins)
         self._writes.start(partial(self._write_new, self.stores[spec.name], rows_ready,
                                    records, len(kept.rows), versions=versions),
                            inserted=partial(self._inserted, counts, len(kept)),
                            refused=lambda: self._upsert(spec, kept.as_records(), counts))
         return kept
+
+    def _prepared(self, table: sa.Table, columns: Columns
+                  ) -> tuple[PreparedColumns, PreparedColumns | None]:
+        """A first load's new rows, and the first versions of new customers, made ready
+        to write (on PostgreSQL their COPY texts)."""
+        versions = None
+        if table is schema.customers:
+            versions = prepare_columns(self.conn, schema.customer_versions,
+                                       created_version_columns(
+                                           columns, import_id=self.report.import_id,
+                                           now=self.now))
+        return prepare_columns(self.conn, table, columns), versions
 
     def _write_new(self, store: TableStore, columns: PreparedColumns, records: list[dict],
                    n: int, *, versions: PreparedColumns | None) -> None:
