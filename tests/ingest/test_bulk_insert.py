@@ -6,12 +6,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 
 from dealerreach.ingest import upsert
+from dealerreach.ingest.column_values import ColumnValues, select_values
+from dealerreach.ingest.columns import ColumnCleaner
 from dealerreach.ingest.copy_text import copy_text
+from dealerreach.ingest.spec import Column, Kind
 from dealerreach.ingest.upsert import append_columns
+from dealerreach.storage import schema
 
 metadata = sa.MetaData()
 sample = sa.Table(
@@ -84,3 +89,58 @@ def test_copy_text_escapes_as_copy_reads_and_leaves_times_with_an_offset_to_rows
     offset = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2)))
     assert copy_text(sample, {**columns, "at": [offset, None]}) is None
     assert copy_text(sample, {**columns, "note": [1, None]}) is None
+
+
+#: cells of each kind, as a file may give them (empty ones too); those cleaned by
+#: columns are written from their Arrow arrays
+CELLS = {
+    Kind.TEXT: ["Main St 5", "", " x ", "a\tb", "back\\slash \\N", "Müller é", "O’Brien"],
+    Kind.NAME: ["Ann", "Ann Lee", "", "José"],
+    Kind.DATE: ["2024-02-29", "0001-01-01", "", "9999-12-31", "0999-12-31"],
+    Kind.TIMESTAMP: ["2026-01-02T10:00:00", "2026-01-02 23:59:59", "", "0001-01-01T00:00:00"],
+    Kind.DECIMAL: ["12.50", "-3", "0.00", "007.10", "-0", "0.0000001", "0.00000010",
+                   "123456789012345678901234567890.5", ""],
+    Kind.INTEGER: ["36", "-0", "007", "", "-9223372036854775807", "999999999999999999"],
+    Kind.YESNO: ["yes", "No", "YES", ""],
+    Kind.VIN: ["1HGCM82633A004352", "1hgcm82633a004352", ""],
+    Kind.EMAIL: ["ann@example.com", " Ann@Example.COM ", ""],
+    Kind.POSTAL: ["60601", "sw1a", ""],
+    Kind.COUNTRY: ["US", "DE", ""],
+    Kind.CHOICE: ["service", "Body", "PARTS", ""],
+}
+
+
+@pytest.mark.parametrize("kind", list(CELLS), ids=lambda k: k.value)
+def test_values_cleaned_by_columns_are_copied_as_their_python_values_are(engine, kind):
+    """Text, days, times, amounts and numbers written from the cleaned Arrow arrays
+    store what writing their Python values stores."""
+    column = Column("v", kind, False, ("service", "body", "parts") if kind is Kind.CHOICE
+                    else (), "service" if kind is Kind.CHOICE else None)
+    table = sa.Table(f"cleaned_{kind.value}", sa.MetaData(),
+                     sa.Column("n", sa.Integer(), primary_key=True),
+                     sa.Column("v", schema._SQL_TYPES.get(kind, sa.Text())))
+    table.create(engine)
+    cleaned, ok = ColumnCleaner([pa.array(CELLS[kind])], nanp=None).clean([(0, column)])
+    values = select_values(cleaned["v"], ok)
+    assert isinstance(values, ColumnValues) and len(values) == int(ok.sum()) >= 3
+    with engine.begin() as conn:
+        append_columns(conn, table, {"n": list(range(len(values))), "v": values})
+        append_columns(conn, table, {"n": [100 + n for n in range(len(values))],
+                                     "v": list(values)})
+        stored = {bulk: [r.v for r in conn.execute(sa.select(table).where(
+            table.c.n >= 100 if bulk else table.c.n < 100).order_by(table.c.n))]
+            for bulk in (False, True)}
+    assert stored[False] == stored[True]
+    if engine.dialect.name == "postgresql":  # SQLite keeps amounts as floating point
+        assert stored[True] == list(values)
+
+
+def test_values_held_as_arrow_read_as_the_list_they_stand_for():
+    cleaned, ok = ColumnCleaner([pa.array(["12.50", "", "x", "007"])], nanp=None).clean(
+        [(0, Column("v", Kind.DECIMAL, False, (), None))])
+    values = cleaned["v"]
+    assert values == [Decimal("12.50"), None, None, Decimal("7")]
+    assert (len(values), values[0], list(values)[3]) == (4, Decimal("12.50"), Decimal("7"))
+    assert values + [Decimal(1)] == [Decimal("12.50"), None, None, Decimal("7"), Decimal(1)]
+    assert ok.tolist() == [True, True, False, True]
+    assert select_values(values, ok) == [Decimal("12.50"), None, Decimal("7")]

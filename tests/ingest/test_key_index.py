@@ -3,6 +3,7 @@ gives."""
 
 from __future__ import annotations
 
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,8 +19,12 @@ KEY = st.tuples(TEXT, TEXT)
 def test_keys_in_memory_answer_as_the_set_of_stored_keys(stored, asked):
     gathered = KeyGatherer()
     listed = sorted(stored)
-    for batch in (listed[:len(listed) // 2], listed[len(listed) // 2:]):
-        gathered.add([[a for a, _ in batch], [b for _, b in batch]])
+    half = len(listed) // 2
+    gathered.add([[a for a, _ in listed[:half]], [b for _, b in listed[:half]]])
+    # the rest as Arrow arrays (a slice: its values start past the buffers' start), as
+    # columns cleaned by columns come
+    later = [pa.array(["x", *(k[part] for k in listed[half:])]).slice(1) for part in (0, 1)]
+    gathered.add(later)
     index = gathered.index()
     assert index is not None
     expected = [k is not None and k in stored for k in asked]
@@ -27,6 +32,8 @@ def test_keys_in_memory_answer_as_the_set_of_stored_keys(stored, asked):
     present = [k for k in asked if k is not None]
     assert index.contains_columns([[a for a, _ in present], [b for _, b in present]]
                                   ).tolist() == [k in stored for k in present]
+    as_arrow = [pa.array([k[part] for k in present], pa.string()) for part in (0, 1)]
+    assert index.contains_columns(as_arrow).tolist() == [k in stored for k in present]
 
 
 def test_a_stored_key_with_a_nul_character_leaves_lookups_to_the_store():

@@ -214,7 +214,9 @@ def test_rows_of_a_first_load_are_checked_and_rejected_alike_either_way(engine, 
              + "".join(f"D{i},R{i % 3},C{i % 5},1HGCM82633A00435{i % 3},2024-01-0{i % 9 + 1},"
                        f"{'finance' if i % 4 else 'Lease'},{i}.5,"
                        f"{'JN8BTNXUXEW467506' if i % 6 == 0 else ''},{'x' if i % 2 else ''}\n"
-                       for i in range(40)))
+                       for i in range(40))
+             # a new rooftop on a row rejected for its customer: a bare rooftop all the same
+             + "D99,R7,C1,1HGCM82633A004352,2024-01-01,cash,,,\n")
     files = {"customers.csv": "customer_id,rooftop_id\n"
                               + "".join(f"C{i},R{i % 3}\n" for i in range(3)),
              "deals.csv": deals,
@@ -238,7 +240,7 @@ def test_rows_of_a_first_load_are_checked_and_rejected_alike_either_way(engine, 
         reports[group] = import_path(engine, path, group_id=group, clock=CLOCK, batch_rows=7,
                                      vectorised=vectorised)
     fast, slow = reports["fast"], reports["slow"]
-    assert fast.rejected > 0 and fast.bare_vehicles > 0
+    assert fast.rejected > 0 and fast.bare_vehicles > 0 and fast.bare_rooftops == 4
     valuations = fast.files["valuations.csv"]
     assert (valuations.inserted, valuations.updated, valuations.rejected) == (5, 1, 2)
     assert fast.as_json() | {"import_id": 0, "duration_s": 0} == \

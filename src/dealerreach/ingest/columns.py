@@ -12,7 +12,7 @@ Only the canonical format is read here: a vendor profile's value parsers run per
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -21,7 +21,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dealerreach.ingest.clean import _COUNTRIES, _SIMPLE_EMAIL, _timezones, phone_e164
+from dealerreach.ingest.clean import (
+    _COUNTRIES,
+    _SIMPLE_EMAIL,
+    _timezones,
+    identity_key,
+    phone_e164,
+)
+from dealerreach.ingest.column_values import ColumnValues
 from dealerreach.ingest.memo import memo_of
 from dealerreach.ingest.spec import Column, Kind
 from dealerreach.storage.schema import RAW_KEPT
@@ -50,8 +57,15 @@ _E164_CHARS = r"^\+1[0-9 ()\-]+$"
 _E164_NANP = r"^\+1[2-9][0-9]{9}$"
 _VALID_VIN = "11111111111111111"  # stands in for a cell that is not checked further
 
-#: (values, cells the value is right for); values are Python objects, one per row
-Cleaned = tuple[list[Any], np.ndarray]
+#: (values, cells the value is right for); values are one per row, a list of Python
+#: objects or the same held as an Arrow array (``ColumnValues``)
+Cleaned = tuple[Sequence[Any], np.ndarray]
+_NO_TEXT = pa.scalar(None, pa.string())
+
+
+def _same(text: pa.Array) -> pa.Array:
+    """COPY text that is the cell itself."""
+    return text
 
 
 class ColumnCleaner:
@@ -66,18 +80,20 @@ class ColumnCleaner:
         self.countries = countries
         self.n = len(cells[0]) if cells else 0
 
-    def clean(self, known: list[tuple[int, Column]]) -> tuple[dict[str, list], np.ndarray]:
-        values: dict[str, list] = {}
+    def clean(self, known: list[tuple[int, Column]]
+              ) -> tuple[dict[str, Sequence[Any]], np.ndarray]:
+        values: dict[str, Sequence[Any]] = {}
         ok = np.ones(self.n, dtype=bool)
         for i, col in known:
             column_values, column_ok = self._column(self.cells[i], col)
             values[col.name] = column_values
             ok &= column_ok
             if col.kind in RAW_KEPT:
-                values[f"{col.name}_raw"] = [None] * self.n
+                values[f"{col.name}_raw"] = ColumnValues(pa.nulls(self.n, pa.string()),
+                                                         text=_same)
         return values, ok
 
-    def extra(self, cells: pa.Array) -> Cleaned:
+    def extra(self, cells: pa.Array) -> tuple[list[Any], np.ndarray]:
         """An unknown column: stripped text, an empty cell unknown."""
         empty = _empty(cells)
         ok = empty | _matches(cells, _SPACED_TRIMMED)
@@ -90,8 +106,16 @@ class ColumnCleaner:
         if col.required:
             ok &= ~empty
         elif col.default is not None:
-            values = [col.default if e else v for v, e in zip(values, empty, strict=True)]
+            values = _with_default(values, empty, col.default)
         return values, ok | (empty & (not col.required))
+
+
+def _with_default(values: Sequence[Any], empty: np.ndarray, default: Any) -> Sequence[Any]:
+    """The format's default in place of each empty cell's value."""
+    if isinstance(values, ColumnValues) and isinstance(default, str) \
+            and values.array.type == pa.string():
+        return values.replaced(pc.if_else(pa.array(empty), default, values.array))
+    return [default if e else v for v, e in zip(values, empty, strict=True)]
 
 
 def _empty(cells: pa.Array) -> np.ndarray:
@@ -114,12 +138,11 @@ def _matches(cells: pa.Array, pattern: str) -> np.ndarray:
     return ok
 
 
-def _or_none(values: pa.Array, empty: np.ndarray) -> list[Any]:
-    out = values.to_pylist()
+def _or_none(values: pa.Array, empty: np.ndarray) -> ColumnValues:
+    """Text values, None where ``empty``."""
     if empty.any():
-        for i in np.flatnonzero(empty):
-            out[i] = None
-    return out
+        values = pc.if_else(pa.array(empty), _NO_TEXT, values)
+    return ColumnValues(values, text=_same)
 
 
 def _trim(cells: pa.Array) -> pa.Array:
@@ -154,17 +177,33 @@ def _valid_dates(cells: pa.Array) -> np.ndarray:
 
 
 def _date(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
+    """A day; its COPY text is the cell (YYYY-MM-DD, what ``date.isoformat`` gives)."""
     ok = _valid_dates(cells)
-    text = pc.if_else(pa.array(ok), cells, None)
-    return _python_values(pc.cast(text, pa.date32())), ok
+    text = pc.if_else(pa.array(ok), cells, _NO_TEXT)
+    return ColumnValues(text, python=_days, text=_same), ok
+
+
+def _days(text: pa.Array) -> list[Any]:
+    return _python_values(pc.cast(text, pa.date32()))
 
 
 def _timestamp(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
     day = pc.utf8_slice_codeunits(cells, 0, 10)
     ok = (_np(pc.equal(pc.binary_length(cells), 19)) & _valid_dates(day)
           & _matches(pc.utf8_slice_codeunits(cells, 10, 19), "^" + _TIME))
-    text = pc.if_else(pa.array(ok), cells, None)
-    return _python_values(pc.cast(text, pa.timestamp("us"))), ok
+    text = pc.if_else(pa.array(ok), cells, _NO_TEXT)
+    return ColumnValues(text, python=_times, text=_time_text), ok
+
+
+def _times(text: pa.Array) -> list[Any]:
+    return _python_values(pc.cast(text, pa.timestamp("us")))
+
+
+def _time_text(text: pa.Array) -> pa.Array:
+    """``YYYY-MM-DD HH:MM:SS.000000`` of a cell ``YYYY-MM-DD[T ]HH:MM:SS`` (what
+    ``datetime.isoformat(" ", "microseconds")`` gives)."""
+    return pc.binary_join_element_wise(pc.utf8_replace_slice(text, 10, 11, " "),
+                                       ".000000", "")
 
 
 def _python_values(values: pa.Array) -> list[Any]:
@@ -174,14 +213,25 @@ def _python_values(values: pa.Array) -> list[Any]:
 
 
 def _decimal(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
+    """An amount; its COPY text is the cell (digits with a dot), from which PostgreSQL
+    reads the very number, with the very scale, that ``Decimal``'s text gives."""
     ok = _matches(cells, _DECIMAL)
-    return memo_of(Decimal).all(pc.if_else(pa.array(ok), cells, None).to_pylist()), ok
+    return ColumnValues(pc.if_else(pa.array(ok), cells, _NO_TEXT), python=_amounts,
+                        text=_same), ok
+
+
+def _amounts(text: pa.Array) -> list[Any]:
+    return memo_of(Decimal).all(text.to_pylist())
 
 
 def _integer(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
     ok = _matches(cells, _INTEGER)
-    text = pc.if_else(pa.array(ok), cells, None)
-    return pc.cast(text, pa.int64()).to_pylist(), ok
+    text = pc.if_else(pa.array(ok), cells, _NO_TEXT)
+    return ColumnValues(pc.cast(text, pa.int64()), text=_number_text), ok
+
+
+def _number_text(numbers: pa.Array) -> pa.Array:
+    return pc.cast(numbers, pa.string())
 
 
 @lru_cache(maxsize=64)
@@ -192,7 +242,7 @@ def _choice_of(choices: tuple[str, ...]) -> Callable[[ColumnCleaner, pa.Array], 
     def clean(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
         at = pc.index_in(pc.ascii_lower(cells), value_set=lowered)
         ok = _matches(cells, _PRINTABLE) & _np(pc.is_valid(at))
-        return canonical.take(at).to_pylist(), ok
+        return ColumnValues(canonical.take(at), text=_same), ok
 
     return clean
 
@@ -241,7 +291,7 @@ def _phone(self: ColumnCleaner, cells: pa.Array) -> Cleaned:
                        pc.binary_join_element_wise("+", compact, ""))
     value = pc.if_else(pa.array(e164), compact, value)
     ok = national | e164
-    out = _or_none(value, ~ok)
+    out = _or_none(value, ~ok).values()
     if self.countries is not None:
         # any other number: the per-row cleaner's own reading, for this cell alone;
         # one it cannot read is left to the row (which gives the warning)
@@ -288,3 +338,31 @@ _CLEANERS: dict[Kind, Callable[[ColumnCleaner, pa.Array], Cleaned]] = {
     Kind.CHOICE: _never,  # each column's own choices: see ColumnCleaner._column
     Kind.CODES: _never,
 }
+
+
+#: ASCII punctuation (Unicode category P*) and ASCII whitespace (what ``\s`` and
+#: ``str.strip()`` take in ASCII), as RE2 classes
+_ASCII_PUNCT = r"""[!"#%&'()*,\-./:;?@\[\\\]_{}]"""
+_ASCII_SPACES = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"
+
+
+def identity_key_column(texts: Sequence[Any] | pa.Array) -> ColumnValues:
+    """``clean.identity_key`` of each text (names, streets): ASCII texts by Arrow
+    (lower-cased, ASCII punctuation removed, whitespace collapsed and trimmed), any
+    other one by ``identity_key`` itself."""
+    if isinstance(texts, ColumnValues):
+        texts = texts.array
+    elif not isinstance(texts, pa.Array):
+        texts = pa.array(texts, pa.string())
+    kept = pc.replace_substring_regex(pc.ascii_lower(texts), _ASCII_PUNCT, "")
+    keys = pc.utf8_trim(pc.replace_substring_regex(kept, _ASCII_SPACES, " "), " ")
+    keys = pc.if_else(pc.equal(keys, ""), _NO_TEXT, keys)
+    other = np.flatnonzero(~pc.fill_null(pc.string_is_ascii(texts), True)
+                           .to_numpy(zero_copy_only=False))
+    if len(other):
+        values = keys.to_pylist()
+        for i, text in zip(other.tolist(), texts.take(pa.array(other)).to_pylist(),
+                           strict=True):
+            values[i] = identity_key(text)
+        keys = pa.array(values, pa.string())
+    return ColumnValues(keys, text=_same)

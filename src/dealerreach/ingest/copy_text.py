@@ -8,11 +8,15 @@ the import's reading thread runs beside them. Each value's text is the one psyco
 would send for it. A column holding a value this module does not write (a timestamp
 with an offset, a text column holding a number, ...) makes ``copy_text`` give None, and
 the caller writes the rows one by one instead.
+
+Values cleaned by columns come as ``ColumnValues``: their text is taken from their Arrow
+array (the cell itself for text, days and amounts), never made Python values.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
+from dealerreach.ingest.column_values import ColumnValues
 from dealerreach.ingest.memo import memo_of
 
 NULL = "\\N"
@@ -31,7 +36,7 @@ _SPECIAL = np.zeros(256, dtype=bool)
 _SPECIAL[[ord(plain) for plain, _ in _ESCAPES]] = True
 
 
-def copy_text(table: sa.Table, columns: dict[str, list]) -> memoryview | None:
+def copy_text(table: sa.Table, columns: Mapping[str, Sequence[Any]]) -> memoryview | None:
     """The COPY text (tab-separated lines) of the rows, the columns in the order given;
     None when a value cannot be written this way."""
     texts = []
@@ -44,8 +49,13 @@ def copy_text(table: sa.Table, columns: dict[str, list]) -> memoryview | None:
     return _payload(pc.binary_join_element_wise(rows, "", "\n"))
 
 
-def _column_text(column_type: Any, values: list) -> pa.Array | None:
+def _column_text(column_type: Any, values: Sequence[Any]) -> pa.Array | None:
     """A column's values as COPY text, NULL as ``\\N``."""
+    if isinstance(values, ColumnValues):
+        text = values.copy_text()
+        if text is not None:
+            return _escaped(text)
+        values = values.values()
     kind = type(column_type)
     try:
         if isinstance(column_type, sa.Integer):
@@ -58,7 +68,7 @@ def _column_text(column_type: Any, values: list) -> pa.Array | None:
     return None if strings is None else _escaped(pa.array(strings, pa.string()))
 
 
-def _strings(column_type: Any, kind: type, values: list) -> list | None:
+def _strings(column_type: Any, kind: type, values: Sequence[Any]) -> list | None:
     """The text of each value of a column of days, times, flags, amounts or JSON."""
     if kind is sa.Date:
         if any(type(v) is not date for v in values if v is not None):

@@ -6,9 +6,16 @@ for the columns of a first load (``first_load.new_columns``), where no row is ev
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from dealerreach.ingest.clean import identity_key
+from dealerreach.ingest.column_values import ColumnValues
+from dealerreach.ingest.columns import identity_key_column
+from dealerreach.ingest.identity import household_id
 from dealerreach.storage.schema import TRACKED_CUSTOMER_FIELDS
 
 #: the identity keys, each from the columns it is made of
@@ -23,12 +30,42 @@ def derive_identity_keys(row: dict) -> None:
     row["street_key"] = identity_key(_street(row.get(c) for c in _STREET))
 
 
-def derive_identity_key_columns(columns: dict[str, list]) -> None:
-    """``derive_identity_keys`` for every row of a first load's columns."""
+def derive_identity_key_columns(columns: dict[str, Sequence[Any]]) -> None:
+    """``derive_identity_keys`` for every row of a first load's columns (by Arrow, see
+    ``columns.identity_key_column``)."""
     for key, column in _NAME_KEYS:
-        columns[key] = list(map(identity_key, columns[column]))
-    columns["street_key"] = [identity_key(_street(parts))
-                             for parts in zip(*(columns[c] for c in _STREET), strict=True)]
+        columns[key] = identity_key_column(columns[column])
+    lines = [_texts(columns[c]) for c in _STREET]
+    columns["street_key"] = identity_key_column(pc.binary_join_element_wise(
+        *(pc.fill_null(line, "") for line in lines), " "))
+
+
+def _texts(values: Sequence[Any]) -> pa.Array:
+    """Text values as an Arrow array."""
+    if isinstance(values, ColumnValues):
+        return values.array
+    return pa.array(values, pa.string())
+
+
+def first_identity_columns(columns: dict[str, Sequence[Any]]) -> None:
+    """Each new customer's person and household as it stands alone: its own key
+    (``R1/C000123``) and its own address's household; none for an internal customer.
+
+    Persons and households are worked out for the whole group after the files, and
+    only records whose person or household differs from the stored one are written.
+    Most customers of a first load are persons of one record, for whom this guess is
+    already right, so their rows are not written twice (on PostgreSQL an update of an
+    indexed column writes the whole row and its index entries again)."""
+    persons: list[str | None] = []
+    households: list[str | None] = []
+    for rooftop, customer, kind, street, postal in zip(
+            columns["rooftop_id"], columns["customer_id"], columns["customer_type"],
+            columns["street_key"], columns["postal_code"], strict=True):
+        is_person = kind != "internal"
+        persons.append(f"{rooftop}/{customer}" if is_person else None)
+        households.append(household_id(street, postal) if is_person and street and postal
+                          else None)
+    columns["person_id"], columns["household_id"] = persons, households
 
 
 def _street(parts: Any) -> str:
@@ -51,8 +88,8 @@ def version(before: dict | None, row: dict, *, import_id: int | None,
              **{f: _text(row.get(f)) for f in TRACKED_CUSTOMER_FIELDS}}]
 
 
-def created_version_columns(columns: dict[str, list], *, import_id: int | None,
-                            now: Any) -> dict[str, list]:
+def created_version_columns(columns: Mapping[str, Sequence[Any]], *, import_id: int | None,
+                            now: Any) -> dict[str, Sequence[Any]]:
     """The versions of new customers given as a first load's columns, as columns:
     ``version(None, row, ...)`` for each row."""
     n = len(columns["customer_id"])

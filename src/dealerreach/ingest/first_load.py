@@ -11,8 +11,11 @@ from collections.abc import Sequence
 from itertools import compress
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
+from dealerreach.ingest.column_values import ColumnValues, as_list, select_values
 from dealerreach.ingest.rows import Chunk, RowReader, select_cells
 from dealerreach.ingest.spec import FILES, FileSpec
 
@@ -41,7 +44,8 @@ class ChunkRows:
 
     def in_order(self, column: str) -> list[tuple[int, Any]]:
         """(row number, value) of every row."""
-        fast = self.chunk.values.get(column)
+        held = self.chunk.values.get(column)
+        fast = None if held is None else as_list(held)
         if not self.chunk.records:
             return list(zip(self.chunk.rows, fast or [None] * len(self.chunk.rows),
                             strict=True))
@@ -53,8 +57,18 @@ class ChunkRows:
     def column(self, name: str) -> list[Any]:
         """A column's value of every row (None where the file has no such column)."""
         if not self.chunk.records:  # every row cleaned by columns: already in row order
-            return self.chunk.values.get(name) or [None] * len(self.chunk.rows)
+            held = self.chunk.values.get(name)
+            return [None] * len(self.chunk.rows) if held is None else as_list(held)
         return [value for _, value in self.in_order(name)]
+
+    def key_column(self, name: str) -> Sequence[Any] | pa.Array:
+        """A column of text as ``column`` gives it, or its Arrow array when every row was
+        cleaned by columns (for a lookup of keys: no Python value a row)."""
+        held = self.chunk.values.get(name)
+        if (not self.chunk.records and isinstance(held, ColumnValues)
+                and held.array.type == pa.string()):
+            return held.array
+        return self.column(name)
 
     def set_column(self, name: str, values: list[Any]) -> None:
         """Give every row a value of a column (values in row order)."""
@@ -76,11 +90,19 @@ class ChunkRows:
         reader.reject_cells(self.chunk.rows[n], self.chunk.cells[n], column=column,
                             value=None if value is None else str(value), reason=reason)
 
-    def distinct(self, columns: tuple[str, ...]) -> set[str]:
-        """The non-empty values of these columns in rows not rejected."""
-        kept = self.kept_chunk()
-        found = {str(v) for c in columns for v in kept.values.get(c, ()) if v}
-        found.update(str(rec.values[c]) for rec in kept.records for c in columns
+    def distinct(self, columns: tuple[str, ...], *, rejected: bool = False) -> set[str]:
+        """The non-empty values of these columns in rows not rejected (or in every row:
+        ``rejected``); text held as Arrow arrays is made distinct by Arrow."""
+        chunk = self.chunk if rejected else self.kept_chunk()
+        found: set[str] = set()
+        for c in columns:
+            held = chunk.values.get(c, ())
+            if isinstance(held, ColumnValues) and held.array.type == pa.string():
+                found.update(pc.unique(held.array).drop_null().to_pylist())
+            else:
+                found.update(str(v) for v in held if v)
+        found.discard("")
+        found.update(str(rec.values[c]) for rec in chunk.records for c in columns
                      if rec.values.get(c))
         return found
 
@@ -90,26 +112,36 @@ class ChunkRows:
         c = self.chunk
         keep = [n not in self.rejected for n in range(len(c.rows))]
         return Chunk(rows=list(compress(c.rows, keep)), cells=select_cells(c.cells, keep),
-                     values={k: list(compress(v, keep)) for k, v in c.values.items()},
+                     values={k: select_values(v, keep) for k, v in c.values.items()},
                      extra={k: list(compress(v, keep)) for k, v in c.extra.items()},
                      records=[r for n, r in enumerate(c.records)
                               if -1 - n not in self.rejected])
 
 
-def stored_columns(chunk: Chunk, columns: Sequence[str]) -> list[list]:
+def stored_columns(chunk: Chunk, columns: Sequence[str]) -> list[Sequence[Any] | pa.Array]:
     """The values of these columns of every row of a chunk, in no particular order but the
-    same for each column (rows cleaned by columns, then records)."""
+    same for each column (rows cleaned by columns, then records); Arrow arrays where
+    the chunk holds them so."""
     n = len(chunk.rows)
-    return [(chunk.values.get(c) or [None] * n) + [rec.values.get(c) for rec in chunk.records]
-            for c in columns]
+    found: list[Sequence[Any] | pa.Array] = []
+    for c in columns:
+        held = chunk.values.get(c)
+        if (isinstance(held, ColumnValues) and not chunk.records
+                and held.array.type == pa.string()):
+            found.append(held.array)
+        else:
+            found.append(([None] * n if held is None else as_list(held))
+                         + [rec.values.get(c) for rec in chunk.records])
+    return found
 
 
 def new_columns(table: sa.Table, spec: FileSpec, chunk: Chunk, *, group_id: str
-                ) -> dict[str, list]:
-    """The table's columns for new records of a chunk (as ``_merged`` makes each row)."""
+                ) -> dict[str, Sequence[Any]]:
+    """The table's columns for new records of a chunk (as ``_merged`` makes each row);
+    the values cleaned by columns as the chunk holds them (Arrow-held or lists)."""
     n = len(chunk.rows)
     start = defaults(spec)
-    columns: dict[str, list] = {}
+    columns: dict[str, Sequence[Any]] = {}
     for name in (c.name for c in table.c):
         if name in chunk.values:
             columns[name] = chunk.values[name]

@@ -111,7 +111,27 @@ def _encoded(parts: Columns, *, strict: bool) -> np.ndarray | None:
         if strict:
             return None
         joined = pc.if_else(bad, "", joined)
-    return pc.cast(joined, pa.binary()).to_numpy(zero_copy_only=False).astype(bytes)
+    return _fixed_width(pc.cast(joined, pa.binary()))
+
+
+def _fixed_width(values: pa.Array) -> np.ndarray:
+    """Binary values as a NumPy array of fixed-width bytes (zero-padded, what
+    ``astype(bytes)`` gives), copied from Arrow's buffers without a Python object a
+    value."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    n = len(values)
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=n + 1,
+                            offset=4 * values.offset).astype(np.int64)
+    lengths = np.diff(offsets)
+    width = int(lengths.max()) if n else 0
+    if width == 0:
+        return np.zeros(n, dtype="S1")
+    data = np.frombuffer(values.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    out = np.zeros((n, width), dtype=np.uint8)
+    row = np.repeat(np.arange(n), lengths)
+    out[row, np.arange(len(data)) - np.repeat(offsets[:-1] - offsets[0], lengths)] = data
+    return out.view(f"S{width}").ravel()
 
 
 def _texts_only(parts: Columns) -> list[list]:

@@ -7,7 +7,7 @@ making it again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 #: distinct values a conversion keeps before it starts afresh
@@ -29,7 +29,7 @@ class Memo(dict):
         converted = self[value] = None if value is None else self.convert(value)
         return converted
 
-    def all(self, values: list) -> list:
+    def all(self, values: Iterable[Any]) -> list:
         """The conversion of every value, in order."""
         return list(map(self.__getitem__, values))
 

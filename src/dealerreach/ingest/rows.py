@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from dealerreach.ingest.blocks import ArrowRows, Batch
 from dealerreach.ingest.clean import _NANP, CLEANERS, CellContext, Cleaned, Rejected
+from dealerreach.ingest.column_values import select_values
 from dealerreach.ingest.columns import ColumnCleaner
 from dealerreach.ingest.profiles import Profile
 from dealerreach.ingest.source import SourceFile
@@ -112,11 +113,11 @@ class Chunk:
     column by column) and those cleaned one by one (as records). Rejected rows are
     left out; their issues are with the reader."""
 
-    #: row numbers, cells and values (column name -> one value a row) of the rows
-    #: cleaned by columns
+    #: row numbers, cells and values (column name -> one value a row: a list, or the
+    #: same held as an Arrow array, ``ColumnValues``) of the rows cleaned by columns
     rows: list[int] = field(default_factory=list)
     cells: list[list[str]] | CellRows = field(default_factory=list)
-    values: dict[str, list] = field(default_factory=dict)
+    values: dict[str, Sequence[Any]] = field(default_factory=dict)
     #: unknown columns: name -> one value a row (None: empty)
     extra: dict[str, list] = field(default_factory=dict)
     #: the rows cleaned one by one
@@ -247,8 +248,8 @@ class RowReader:
         rooftops = cells[self._rooftop_at].take(pa.array(at, pa.int64())).to_pylist()
         return [self.context_for(r).country for r in rooftops]
 
-    def _clean_cells(self, cells: list[pa.Array]) -> tuple[dict[str, list], dict[str, list],
-                                                             np.ndarray]:
+    def _clean_cells(self, cells: list[pa.Array]
+                     ) -> tuple[dict[str, Sequence[Any]], dict[str, list], np.ndarray]:
         """Values and unknown columns of Arrow columns, and which rows they are right for."""
         nanp = (self._nanp(cells[self._rooftop_at])
                 if self._phones and self._rooftop_at is not None else None)
@@ -273,7 +274,7 @@ class RowReader:
             return chunk
         keep = ok.tolist()
         chunk = Chunk(rows=read.rows[kept].tolist(), cells=CellRows(read.columns, kept),
-                      values={k: list(compress(v, keep)) for k, v in values.items()},
+                      values={k: select_values(v, ok) for k, v in values.items()},
                       extra={k: [x or None for x in compress(v, keep)]
                              for k, v in extras.items()})
         left = pa.array(np.flatnonzero(~ok))
@@ -295,7 +296,7 @@ class RowReader:
         keep = ok.tolist()
         chunk = Chunk(rows=list(compress((r for r, _ in read), keep)),
                       cells=list(compress((c for _, c in read), keep)),
-                      values={k: list(compress(v, keep)) for k, v in values.items()},
+                      values={k: select_values(v, ok) for k, v in values.items()},
                       extra={k: [x or None for x in compress(v, keep)]
                              for k, v in extras.items()})
         return chunk, ok

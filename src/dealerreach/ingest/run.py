@@ -16,14 +16,17 @@ from typing import Any
 
 import numpy as np
 import psycopg
+import pyarrow as pa
 import sqlalchemy as sa
 
 from dealerreach.clock import Clock, SystemClock
 from dealerreach.ingest.clean import NO_VALUATION_KEY, CellContext, valuation_key
+from dealerreach.ingest.column_values import Columns
 from dealerreach.ingest.customer_rows import (
     created_version_columns,
     derive_identity_key_columns,
     derive_identity_keys,
+    first_identity_columns,
     version,
 )
 from dealerreach.ingest.first_load import ChunkRows, defaults, new_columns, stored_columns
@@ -36,11 +39,13 @@ from dealerreach.ingest.source import ImportRefused, ImportSource
 from dealerreach.ingest.spec import BY_NAME, CUSTOMER_REFERENCES, VEHICLE_REFERENCES, FileSpec
 from dealerreach.ingest.upsert import (
     Counts,
+    PreparedColumns,
     TableStore,
     append_columns,
     append_rows,
     differs,
     merge_extra,
+    prepare_columns,
 )
 from dealerreach.ingest.writes import Writes
 from dealerreach.storage import schema
@@ -76,6 +81,8 @@ class ImportReport:
     rejected: int = 0
     bare_vehicles: int = 0
     bare_rooftops: int = 0
+    #: records whose person or household resolving the group changed (a first load's
+    #: customers are stored with their own, so only those joined to others count)
     persons_changed: int = 0
     duration_s: float = 0.0
 
@@ -344,14 +351,24 @@ class _Run:
             {str(rec.values[c]) for rec in batch for c in columns if rec.values.get(c)})
 
     def _create_bare_vehicle_keys(self, vins: set[str]) -> None:
-        keys = [(v,) for v in sorted(vins)]
-        missing = [k for k, known in zip(keys, self._known("vehicles.csv", keys), strict=True)
-                   if not known]
+        self._store_bare_vehicles(self._unknown_vehicles(vins))
+
+    def _unknown_vehicles(self, vins: set[str]) -> list[str]:
+        """The VINs, in order, that neither this import nor the store has a vehicle of
+        (looked up in the store unless the vehicles' keys are in memory)."""
+        ordered = sorted(vins)
+        index = self.key_index.get("vehicles.csv")
+        known = (index.contains_columns([pa.array(ordered, pa.string())]).tolist()
+                 if index is not None else self._known("vehicles.csv", [(v,) for v in ordered]))
+        return [v for v, is_known in zip(ordered, known, strict=True) if not is_known]
+
+    def _store_bare_vehicles(self, vins: list[str]) -> None:
+        """Bare vehicle records for VINs no vehicle has."""
         self.stores["vehicles.csv"].insert([
-            _bare_row(schema.vehicles, group_id=self.group_id, vin=v) for v, in missing])
+            _bare_row(schema.vehicles, group_id=self.group_id, vin=v) for v in vins])
         if "vehicles.csv" in self.key_index:
-            self.key_index["vehicles.csv"].add(missing)
-        self.report.bare_vehicles += len(missing)
+            self.key_index["vehicles.csv"].add((v,) for v in vins)
+        self.report.bare_vehicles += len(vins)
 
     # -- upsert ----------------------------------------------------------------------
 
@@ -381,40 +398,55 @@ class _Run:
         columns = new_columns(table, spec, kept, group_id=self.group_id)
         if table is schema.customers:
             derive_identity_key_columns(columns)
+            first_identity_columns(columns)
         records = [self._merged(table, spec, None, rec) for rec in kept.records]
+        # worked out while the batch before is written: the COPY texts, which bare
+        # records are needed (they are stored after it)
+        rows_ready, versions = self._prepared(table, columns)
+        new_rooftops = bool(spec.column("rooftop_id")) and bool(
+            rows.distinct(("rooftop_id",), rejected=True) - self.rooftop_country.keys())
+        vins = (rows.distinct(VEHICLE_REFERENCES[spec.name])
+                if spec.name in VEHICLE_REFERENCES else set())
+        bare_vins = self._unknown_vehicles(vins) if "vehicles.csv" in self.key_index else None
         self._writes.finish()
-        if spec.column("rooftop_id") and (
-                set(rows.column("rooftop_id")) - {None, ""} - self.rooftop_country.keys()):
+        if new_rooftops:
             self._create_bare_rooftops(spec, [Record(row, {"rooftop_id": r})
                                               for row, r in rows.in_order("rooftop_id")])
-        if spec.name in VEHICLE_REFERENCES:
-            self._create_bare_vehicle_keys(rows.distinct(VEHICLE_REFERENCES[spec.name]))
-        self._writes.start(partial(self._write_new, self.stores[spec.name], columns, records,
-                                   len(kept.rows)),
+        self._store_bare_vehicles(self._unknown_vehicles(vins) if bare_vins is None
+                                  else bare_vins)
+        self._writes.start(partial(self._write_new, self.stores[spec.name], rows_ready,
+                                   records, len(kept.rows), versions=versions),
                            inserted=partial(self._inserted, counts, len(kept)),
                            refused=lambda: self._upsert(spec, kept.as_records(), counts))
         return kept
 
-    def _write_new(self, store: TableStore, columns: dict[str, list], records: list[dict],
-                   n: int) -> None:
-        """New records of a first load, and the first versions of new customers, in a
-        savepoint (a key the store already holds rolls them back)."""
+    def _prepared(self, table: sa.Table, columns: Columns
+                  ) -> tuple[PreparedColumns, PreparedColumns | None]:
+        """A first load's new rows, and the first versions of new customers, made ready
+        to write (on PostgreSQL their COPY texts)."""
+        versions = None
+        if table is schema.customers:
+            versions = prepare_columns(self.conn, schema.customer_versions,
+                                       created_version_columns(
+                                           columns, import_id=self.report.import_id,
+                                           now=self.now))
+        return prepare_columns(self.conn, table, columns), versions
+
+    def _write_new(self, store: TableStore, columns: PreparedColumns, records: list[dict],
+                   n: int, *, versions: PreparedColumns | None) -> None:
+        """New records of a first load, and the first versions of new customers (those
+        given as columns made ready, then those given as rows), in a savepoint (a key
+        the store already holds rolls them back)."""
         with self.conn.begin_nested():
             store.insert_columns(columns, n)
             store.insert(records)
-            if store.table is schema.customers:
-                self._add_created_versions(columns, records)
+            if versions is not None:
+                append_columns(self.conn, schema.customer_versions, versions)
+                self._add_created_row_versions(records)
 
     @staticmethod
     def _inserted(counts: Counts, n: int) -> None:
         counts.inserted += n
-
-    def _add_created_versions(self, columns: dict[str, list], records: list[dict]) -> None:
-        """The first version of each new customer: those given as columns, then those
-        given as rows."""
-        append_columns(self.conn, schema.customer_versions, created_version_columns(
-            columns, import_id=self.report.import_id, now=self.now))
-        self._add_created_row_versions(records)
 
     def _add_created_row_versions(self, rows: list[dict]) -> None:
         """The first version of each new customer given as a row."""
@@ -426,11 +458,14 @@ class _Run:
                          columns: tuple[str, str], what: str) -> None:
         """Reject the rows whose reference is in neither this import nor the store
         (a row with an empty reference refers to nothing)."""
-        first, last = (rows.column(c) for c in columns)
         index = self.key_index.get(target)
         if index is not None:
-            unknown = np.flatnonzero(~index.contains_columns([first, last])).tolist()
-        else:
+            parts = [rows.key_column(c) for c in columns]
+            unknown = np.flatnonzero(~index.contains_columns(parts)).tolist()
+            if not unknown:
+                return
+        first, last = (rows.column(c) for c in columns)
+        if index is None:
             keys = [None if b in (None, "") else (a, b) for a, b in zip(first, last, strict=True)]
             unknown = [n for n, known in enumerate(self._known(target, keys)) if not known]
         for n in unknown:

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from dealerreach.ingest.column_values import Columns, as_list
 from dealerreach.ingest.copy_text import copy_text
 from dealerreach.ingest.memo import memo_of
 
@@ -109,8 +110,9 @@ class TableStore:
         else:
             self.conn.execute(self.table.insert(), rows)
 
-    def insert_columns(self, columns: dict[str, list], n: int) -> None:
-        """Insert n rows given column by column (every column of the table)."""
+    def insert_columns(self, columns: Columns | PreparedColumns, n: int) -> None:
+        """Insert n rows given column by column (every column of the table), or made
+        ready before (``PreparedColumns``)."""
         if not n:
             return
         append_columns(self.conn, self.table, columns)
@@ -154,19 +156,41 @@ def append_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
         conn.execute(table.insert(), rows)
 
 
-def append_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
+class PreparedColumns:
+    """Rows given column by column, made ready to insert into a table: on PostgreSQL
+    their COPY text (None: written row by row) is made here, so that one thread can make
+    it while another sends the batch before (see ``run._Run._insert_chunk``)."""
+
+    def __init__(self, table: sa.Table, columns: Columns, *, dialect: str) -> None:
+        self.table, self.columns = table, columns
+        self.n = len(next(iter(columns.values()))) if columns else 0
+        self.text = (copy_text(table, columns) if dialect == "postgresql" and self.n
+                     else None)
+
+
+def prepare_columns(conn: sa.Connection, table: sa.Table, columns: Columns
+                    ) -> PreparedColumns:
+    """Rows given column by column, made ready for ``append_columns`` (the connection is
+    not used: only its dialect is read)."""
+    return PreparedColumns(table, columns, dialect=conn.dialect.name)
+
+
+def append_columns(conn: sa.Connection, table: sa.Table,
+                   columns: Columns | PreparedColumns) -> None:
     """Bulk insert of rows given column by column: the columns given (a key the store
-    numbers is left out and numbered by it)."""
-    if not columns or not len(next(iter(columns.values()))):
+    numbers is left out and numbered by it), or made ready before."""
+    if not isinstance(columns, PreparedColumns):
+        columns = prepare_columns(conn, table, columns)
+    if not columns.n:
         return
     if conn.dialect.name == "postgresql":
-        copy_columns(conn, table, columns)
+        copy_columns(conn, columns)
     elif conn.dialect.name == "sqlite":
-        sqlite_insert_columns(conn, table, columns)
+        sqlite_insert_columns(conn, table, columns.columns)
     else:
-        names = list(columns)
-        conn.execute(table.insert(), [dict(zip(names, values, strict=True))
-                                      for values in zip(*columns.values(), strict=True)])
+        names = list(columns.columns)
+        conn.execute(table.insert(), [dict(zip(names, values, strict=True)) for values
+                                      in zip(*columns.columns.values(), strict=True)])
 
 
 def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
@@ -232,11 +256,11 @@ def driver_batches(conn: sa.Connection, stmt: sa.Select, size: int | None
         cursor.close()
 
 
-def copy_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
+def copy_columns(conn: sa.Connection, prepared: PreparedColumns) -> None:
     """Bulk insert of rows given column by column (the columns given), with PostgreSQL
     COPY: the rows' text made at once (``copy_text``), else written row by row."""
+    table, columns, text = prepared.table, prepared.columns, prepared.text
     names = list(columns)
-    text = copy_text(table, columns)
     quoted = ", ".join(f'"{n}"' for n in names)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -252,7 +276,7 @@ def copy_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list])
         cursor.close()
 
 
-def _copy_values(column_type: Any, values: list) -> list:
+def _copy_values(column_type: Any, values: Sequence[Any]) -> Sequence[Any]:
     """A column's values for COPY: days and times as the text PostgreSQL reads them as
     (what psycopg would send, made here more cheaply: text is the quickest value for
     COPY to write), JSON as its text, the rest as they are."""
@@ -267,12 +291,13 @@ def _copy_values(column_type: Any, values: list) -> list:
     return values
 
 
-def sqlite_insert_columns(conn: sa.Connection, table: sa.Table, columns: dict[str, list]
+def sqlite_insert_columns(conn: sa.Connection, table: sa.Table, columns: Columns
                           ) -> None:
     """Bulk insert into SQLite of rows given column by column (``insert_many``), values
     converted by the column types' own bind processors (the columns given)."""
     names = list(columns)
-    lists = [_driver_values(table.c[n].type, conn.dialect, columns[n]) for n in names]
+    lists = [_driver_values(table.c[n].type, conn.dialect, as_list(columns[n]))
+             for n in names]
     insert_many(conn, table, names, lists)
 
 
