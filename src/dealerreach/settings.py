@@ -39,6 +39,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEALERREACH_DUCKDB_MEMORY", "2GB",
             "Memory the duckdb engine may hold during a segment run before it spills "
             "to temporary files (DuckDB sizes: 500MB, 2GB, ...)."),
+    Setting("DEALERREACH_ANALYTICS_COPY", "",
+            "Folder of the analytics copies: each group's rule columns as Parquet, "
+            "written after every import and read by duckdb segment runs. Empty: beside "
+            "an SQLite store's file (<file>.analytics), or <home>/analytics for a "
+            "PostgreSQL store. off: keep no copy; runs read the store."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -52,6 +57,7 @@ class Settings:
     import_batch_rows: int
     duckdb_memory: str = "2GB"
     import_sqlite_cache_mb: int = 256
+    analytics_copy: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +76,7 @@ class Settings:
             import_batch_rows=int(get("DEALERREACH_IMPORT_BATCH_ROWS")),
             duckdb_memory=get("DEALERREACH_DUCKDB_MEMORY"),
             import_sqlite_cache_mb=int(get("DEALERREACH_IMPORT_SQLITE_CACHE_MB")),
+            analytics_copy=get("DEALERREACH_ANALYTICS_COPY"),
         )
 
 

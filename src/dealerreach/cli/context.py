@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -27,6 +28,18 @@ def settings() -> Settings:
 @lru_cache(maxsize=1)
 def open_engine() -> sa.Engine:
     return open_store(settings().database_url)
+
+
+def copy_root() -> Path | None:
+    """Where the analytics copies are kept (None: DEALERREACH_ANALYTICS_COPY=off)."""
+    chosen = settings().analytics_copy.strip()
+    if chosen.lower() == "off":
+        return None
+    if chosen:
+        return Path(chosen).expanduser()
+    from dealerreach.jobs.analytics_copy import default_root
+
+    return default_root(open_engine(), home=settings().home)
 
 
 def as_of_date(text: str | None) -> date:

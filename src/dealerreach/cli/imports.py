@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +20,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from dealerreach.cli.context import GroupOption, open_engine, settings
+from dealerreach.cli.context import GroupOption, copy_root, open_engine, settings
+from dealerreach.clock import SystemClock
 from dealerreach.ingest.rejects import write_issues_csv
 from dealerreach.ingest.run import ImportReport, import_path
 from dealerreach.storage.overview import get_import, list_import_issues, list_imports
@@ -55,6 +58,7 @@ def import_command(
                              sqlite_cache_mb=s.import_sqlite_cache_mb)
     else:
         report = _import_with_progress(path, group_id=group_id, profile=profile)
+    copied = _refresh_copy(report, quiet=as_json)
     rejects = _write_rejects(report, rejected_out)
     if as_json:
         payload = report.as_json()
@@ -62,6 +66,8 @@ def import_command(
         typer.echo(json.dumps(payload))
     else:
         _print_report(report, rejects)
+        if copied is not None:
+            console.print(f"Analytics copy written ({copied:.1f} s).")
     raise typer.Exit(0 if report.status == "completed" else 2)
 
 
@@ -82,6 +88,28 @@ def _import_with_progress(path: Path, *, group_id: str, profile: str) -> ImportR
                            progress=progress, batch_rows=s.import_batch_rows,
                            default_country=s.default_country,
                            sqlite_cache_mb=s.import_sqlite_cache_mb)
+
+
+def _refresh_copy(report: ImportReport, *, quiet: bool) -> float | None:
+    """After a completed import, the group's analytics copy (``jobs.analytics_copy``)
+    is written again; its seconds, or None when none is kept. A failure to write it
+    loses nothing (segment runs then read the store and write it), so it is a warning."""
+    root = copy_root()
+    if report.status != "completed" or root is None:
+        return None
+    from dealerreach.jobs.analytics_copy import refresh_copy
+
+    started = time.perf_counter()
+    with err.status("writing the analytics copy", spinner="dots") if not quiet \
+            and err.is_terminal else nullcontext():
+        try:
+            refresh_copy(open_engine(), root=root, group_id=report.group_id,
+                         now=SystemClock().now())
+        except OSError as exc:
+            err.print(f"[yellow]Warning[/]: the analytics copy was not written ({exc}); "
+                      "the next segment run reads the store instead.")
+            return None
+    return time.perf_counter() - started
 
 
 def _write_rejects(report: ImportReport, out: Path | None) -> Path | None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dealerreach.cli.context import GroupOption, as_of_date, open_engine, settings
+from dealerreach.cli.context import GroupOption, as_of_date, copy_root, open_engine, settings
 from dealerreach.clock import SystemClock
 from dealerreach.segments import export as stored
 from dealerreach.storage.config import load_config, save_overrides, stored_overrides
@@ -39,16 +41,21 @@ def _run(group_id: str, day: date, engine: str) -> Any:
     from dealerreach.jobs.engines import EngineError
     from dealerreach.jobs.segments import run_segments
 
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("starting", total=None)
+    with _spinner("starting") as (bar, task):
         try:
             return run_segments(open_engine(), group_id=group_id, as_of=day, engine=engine,
-                                now=SystemClock().now(),
+                                now=SystemClock().now(), copy_root=copy_root(),
                                 progress=lambda step: bar.update(task, description=step))
         except (EngineError, ValueError) as exc:
             err.print(f"segments: {exc}")
             raise typer.Exit(2) from None
+
+
+@contextmanager
+def _spinner(first: str) -> Iterator[tuple[Progress, TaskID]]:
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        yield bar, bar.add_task(first, total=None)
 
 
 def _save(group_id: str, overrides: dict[str, Any], *, source: str) -> None:
@@ -83,6 +90,26 @@ def run_command(as_of: AsOfOption = None, engine: EngineOption = "duckdb",
              f"{result.left:,} left a segment") if result.previous_as_of else ""
     console.print(f"{result.opportunities:,} opportunities on {day} ({engine}, "
                   f"{result.duration_s:.1f} s){since}")
+
+
+@segments_app.command("refresh-copy")
+def refresh_copy_command(group: GroupOption = None) -> None:
+    """Write the group's analytics copy again from the store (after changing the record
+    tables other than by `dealerreach import`)."""
+    from dealerreach.jobs.analytics_copy import refresh_copy
+
+    group_id, root = group or settings().group, copy_root()
+    if root is None:
+        err.print("DEALERREACH_ANALYTICS_COPY is off: no copy is kept.")
+        raise typer.Exit(2)
+    with _spinner("writing the analytics copy"):
+        copy = refresh_copy(open_engine(), root=root, group_id=group_id,
+                            now=SystemClock().now())
+    if copy is None:
+        err.print(f"Group {group_id} has no completed import: nothing to copy.")
+        raise typer.Exit(2)
+    console.print(f"Analytics copy of import {copy.import_id} written to {copy.folder} "
+                  f"({sum(copy.rows.values()):,} rows).")
 
 
 @segments_app.command("export")

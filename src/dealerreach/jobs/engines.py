@@ -20,13 +20,16 @@ import ibis
 import pyarrow as pa
 import sqlalchemy as sa
 
-from dealerreach.features.inputs import COLUMN_TYPES, STORE_TABLES, Inputs, prepare
+from dealerreach.features.inputs import STORE_TABLES, Inputs, prepare
+from dealerreach.jobs.analytics_copy import (
+    RULE_COLUMNS,
+    AnalyticsCopy,
+    store_tables,
+)
 from dealerreach.settings import Settings
 from dealerreach.storage.arrow import each_table, is_postgres
 
 ENGINES = ("duckdb", "postgres", "spark")
-#: the columns the rules read (and the group), so nothing else is copied out of the store
-RULE_COLUMNS = {name: [*types, "group_id"] for name, types in COLUMN_TYPES.items()}
 
 
 class EngineError(Exception):
@@ -34,13 +37,15 @@ class EngineError(Exception):
 
 
 @contextmanager
-def open_inputs(store: sa.Engine, *, engine: str, group_id: str,
-                as_of: date) -> Iterator[tuple[Any, Inputs]]:
-    """A connected Ibis backend and the group's ``Inputs`` on it."""
+def open_inputs(store: sa.Engine, *, engine: str, group_id: str, as_of: date,
+                copy: AnalyticsCopy | None = None) -> Iterator[tuple[Any, Inputs]]:
+    """A connected Ibis backend and the group's ``Inputs`` on it. On duckdb the inputs
+    are the files of ``copy`` when given (``jobs.analytics_copy``), else the group's
+    records read from the store into memory."""
     if engine not in ENGINES:
         raise EngineError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     opener = {"duckdb": _duckdb, "postgres": _postgres, "spark": _spark}[engine]
-    with opener(store, group_id) as (con, raw):
+    with opener(store, group_id, copy) as (con, raw):
         centroids = raw.pop("centroids", None)
         yield con, prepare(raw, group_id=group_id, as_of=as_of, centroids=centroids)
 
@@ -109,45 +114,36 @@ def _centroids() -> pa.Table:
 
 
 @contextmanager
-def _duckdb(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
+def _duckdb(store: sa.Engine, group_id: str, copy: AnalyticsCopy | None,
+            ) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
     with tempfile.TemporaryDirectory(prefix="dealerreach-duckdb-") as spill:
         con = ibis.duckdb.connect(memory_limit=Settings.from_env().duckdb_memory,
                                   temp_directory=spill, preserve_insertion_order=False)
         try:
-            yield con, _duckdb_tables(con, store, group_id)
+            raw = (_duckdb_views(con, copy) if copy is not None
+                   else _duckdb_tables(con, store, group_id))
+            raw["centroids"] = con.create_table("centroids", obj=_centroids(), temp=True)
+            yield con, raw
         finally:
             con.disconnect()
 
 
-_ARROW_TIMES = {"date": pa.date32(), "timestamp": pa.timestamp("us")}
-
-
-def with_times(name: str, table: pa.Table) -> pa.Table:
-    """A store table's dates and timestamps read as text (SQLite keeps them so) turned
-    into Arrow dates and times once, here, rather than cast by the engine wherever a
-    rule uses them. A column with a value Arrow does not read (a time with an offset)
-    is left as text for the engine's own cast, as before."""
-    for column, kind in COLUMN_TYPES[name].items():
-        at = table.schema.get_field_index(column)
-        if kind not in _ARROW_TIMES or at < 0 or not pa.types.is_string(table.field(at).type):
-            continue
-        try:
-            table = table.set_column(at, column, table.column(at).cast(_ARROW_TIMES[kind]))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            continue
-    return table
-
-
 def _duckdb_tables(con: Any, store: sa.Engine, group_id: str) -> dict[str, ibis.Table]:
-    raw = {name: con.create_table(name, obj=with_times(name, table), temp=True)
-           for name, table in each_table(store, group_id=group_id, names=STORE_TABLES,
-                                         columns=RULE_COLUMNS)}
-    raw["centroids"] = con.create_table("centroids", obj=_centroids(), temp=True)
-    return raw
+    """The group's records read from the store into DuckDB's memory."""
+    return {name: con.create_table(name, obj=table, temp=True)
+            for name, table in store_tables(store, group_id=group_id)}
+
+
+def _duckdb_views(con: Any, copy: AnalyticsCopy) -> dict[str, ibis.Table]:
+    """Views over the copy's files: DuckDB scans them where they lie, so the records
+    take none of its memory (reading them in took most of it at 1,000,000 customers)."""
+    return {name: con.read_parquet(copy.path(name), table_name=name)
+            for name in STORE_TABLES}
 
 
 @contextmanager
-def _postgres(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
+def _postgres(store: sa.Engine, group_id: str, _copy: AnalyticsCopy | None,
+              ) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
     if not is_postgres(store):
         raise EngineError("the postgres engine runs inside the store's own database, "
                           "and this store is SQLite: set DEALERREACH_DATABASE_URL to a "
@@ -200,7 +196,8 @@ def _quiet(session: Any) -> Any:
 
 
 @contextmanager
-def _spark(store: sa.Engine, group_id: str) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
+def _spark(store: sa.Engine, group_id: str, _copy: AnalyticsCopy | None,
+           ) -> Iterator[tuple[Any, dict[str, ibis.Table]]]:
     session = _quiet(spark_session())
     con = ibis.pyspark.connect(session)
     tables = each_table(store, group_id=group_id, names=STORE_TABLES, columns=RULE_COLUMNS)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 from dealerreach.features.config import RuleConfig
 from dealerreach.features.frame import opportunity_features
 from dealerreach.features.staging import settling_with
+from dealerreach.jobs.analytics_copy import AnalyticsCopy, current_copy, refresh_copy
 from dealerreach.jobs.engines import Stager, open_inputs
 from dealerreach.segments.assign import assign_segments
 from dealerreach.storage import schema
@@ -53,9 +55,11 @@ class SegmentRun:
 
 
 def compute(store: sa.Engine, *, group_id: str, as_of: date, engine: str,
-            config: RuleConfig) -> pa.Table:
-    """Every opportunity on D with its features and segments, as Arrow (sorted by VIN)."""
-    with open_inputs(store, engine=engine, group_id=group_id, as_of=as_of) as (con, inputs):
+            config: RuleConfig, copy: AnalyticsCopy | None = None) -> pa.Table:
+    """Every opportunity on D with its features and segments, as Arrow (sorted by VIN);
+    on duckdb read from ``copy`` when given, else from the store."""
+    with open_inputs(store, engine=engine, group_id=group_id, as_of=as_of,
+                     copy=copy) as (con, inputs):
         stage = Stager(con, engine)
         try:
             with settling_with(stage) if engine in SETTLE_BY_STAGING else nullcontext():
@@ -129,15 +133,27 @@ def _previous_as_of(conn: sa.Connection, *, group_id: str, as_of: date) -> date 
 
 
 def run_segments(store: sa.Engine, *, group_id: str, as_of: date, engine: str = "duckdb",
-                 now: datetime, progress: Progress | None = None) -> SegmentRun:
-    """Compute features and segments on D and replace the store's run of that date."""
+                 now: datetime, progress: Progress | None = None,
+                 copy_root: Path | None = None) -> SegmentRun:
+    """Compute features and segments on D and replace the store's run of that date.
+
+    With ``copy_root`` the duckdb engine reads the group's analytics copy kept there
+    (``jobs.analytics_copy``), written first when missing or stale; without it, the
+    store's records."""
     say = progress or (lambda _step: None)
     started = time.perf_counter()
     with store.connect() as conn:
         config = load_config(conn, group_id=group_id)
         previous = _previous_as_of(conn, group_id=group_id, as_of=as_of)
+    copy = None
+    if engine == "duckdb" and copy_root is not None:
+        copy = current_copy(store, root=copy_root, group_id=group_id)
+        if copy is None:
+            say("writing the analytics copy from the store")
+            copy = refresh_copy(store, root=copy_root, group_id=group_id, now=now)
     say(f"computing features and segments on {engine}")
-    result = compute(store, group_id=group_id, as_of=as_of, engine=engine, config=config)
+    result = compute(store, group_id=group_id, as_of=as_of, engine=engine, config=config,
+                     copy=copy)
     say("writing opportunities and movements")
     moves = _movements(store, result, group_id=group_id, as_of=as_of, previous=previous)
     _write(store, stored_batches(result, group_id=group_id, as_of=as_of), moves,
