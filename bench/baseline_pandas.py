@@ -44,10 +44,12 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dealerreach.features.categories import SHIPPED, CategoryRule
@@ -116,16 +118,23 @@ def _arrow_tables(engine: sa.Engine, group_id: str) -> Iterator[tuple[str, pa.Ta
                                       columns=TABLE_COLUMNS)
 
 
-def load_inputs(store_url: str, group_id: str) -> dict[str, pd.DataFrame]:
+def load_inputs(store_url: str, group_id: str, *,
+                folder: Path | None = None) -> dict[str, pd.DataFrame]:
     """The group's records (every row, not yet cut to a date) as pandas frames, plus
-    ``centroids`` (country, postal_code, latitude, longitude)."""
-    engine = create_store_engine(store_url)
+    ``centroids`` (country, postal_code, latitude, longitude): from the store, or from
+    the group's analytics copy in ``folder`` (its Parquet files) when given."""
     tables: dict[str, pd.DataFrame] = {}
-    try:
-        for name, table in _arrow_tables(engine, group_id):
+    if folder is not None:
+        for name, columns in TABLE_COLUMNS.items():
+            table = pq.read_table(folder / f"{name}.parquet", columns=list(columns))
             tables[name] = _frame(name, table)
-    finally:
-        engine.dispose()
+    else:
+        engine = create_store_engine(store_url)
+        try:
+            for name, table in _arrow_tables(engine, group_id):
+                tables[name] = _frame(name, table)
+        finally:
+            engine.dispose()
     tables["centroids"] = centroid_arrow().to_pandas()
     return tables
 

@@ -157,10 +157,19 @@ def _recreate_database(admin_url: str, name: str) -> None:
 # -- the measurements -----------------------------------------------------------------
 
 
-def _child(job: str, *, url: str, as_of: date, engine: str, label: str) -> dict[str, Any]:
+def _child(job: str, *, url: str, as_of: date, engine: str, label: str,
+           copy_root: Path | None = None) -> dict[str, Any]:
     command = [sys.executable, str(CHILD), "--job", job, "--url", url,
                "--as-of", as_of.isoformat(), "--engine", engine]
+    if copy_root is not None:
+        command += ["--copy-root", str(copy_root)]
     return run_child(command, label=label, console=console)
+
+
+def copy_root(url: str) -> Path:
+    """Where a SQLite store's analytics copies are kept: beside its file, as
+    ``dealerreach`` keeps them by default."""
+    return Path(f"{sa.engine.make_url(url).database}.analytics")
 
 
 def measure(args: argparse.Namespace, stores: dict[str, str],
@@ -175,10 +184,20 @@ def measure(args: argparse.Namespace, stores: dict[str, str],
         on_result(results)
 
     if "sqlite" in stores:
-        done(_dealerreach(stores["sqlite"], "sqlite", "duckdb", as_of=args.as_of))
+        url = stores["sqlite"]
+        root = copy_root(url) if args.copy else None
+        if root is not None:
+            out = _child("copy", url=url, as_of=args.as_of, engine="duckdb",
+                         label="analytics copy", copy_root=root)
+            done(Result("sqlite", "copy", out["seconds"], out["phases"], out["peak_rss_mb"],
+                        0, {"rows": out["rows"], "bytes": out["bytes"]}))
+        done(_dealerreach(url, "sqlite", "duckdb", as_of=args.as_of, copy_root=root))
+        if args.from_store and root is not None:
+            done(_dealerreach(url, "sqlite", "duckdb", as_of=args.as_of, copy_root=None,
+                              implementation="duckdb-store"))
         if args.baseline:
-            out = _child("pandas", url=stores["sqlite"], as_of=args.as_of, engine="pandas",
-                         label="pandas baseline")
+            out = _child("pandas", url=url, as_of=args.as_of, engine="pandas",
+                         label="pandas baseline", copy_root=root)
             done(Result("sqlite", "pandas", out["seconds"], out["phases"],
                         out["peak_rss_mb"], out["opportunities"], {"check": out["check"]}))
     if "postgres" in stores:
@@ -186,11 +205,14 @@ def measure(args: argparse.Namespace, stores: dict[str, str],
     return results
 
 
-def _dealerreach(url: str, store: str, engine: str, *, as_of: date) -> Result:
+def _dealerreach(url: str, store: str, engine: str, *, as_of: date,
+                 copy_root: Path | None = None, implementation: str | None = None) -> Result:
     out = _child("dealerreach", url=url, as_of=as_of, engine=engine,
-                 label=f"{store} + {engine}")
-    return Result(store, engine, out["seconds"], out["phases"], out["peak_rss_mb"],
-                  out["opportunities"], {"entered": out["entered"], "left": out["left"]})
+                 label=f"{store} + {engine}" + (" (analytics copy)" if copy_root else ""),
+                 copy_root=copy_root)
+    return Result(store, implementation or engine, out["seconds"], out["phases"],
+                  out["peak_rss_mb"], out["opportunities"],
+                  {"entered": out["entered"], "left": out["left"]})
 
 
 def _print(r: Result) -> None:
@@ -203,14 +225,16 @@ def _print(r: Result) -> None:
 # -- the figures ------------------------------------------------------------------------
 
 STORES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
-IMPLEMENTATIONS = {"duckdb": "dealerreach on DuckDB", "postgres": "dealerreach in PostgreSQL",
-                   "pandas": "pandas baseline"}
+IMPLEMENTATIONS = {"copy": "analytics copy, written after import",
+                   "duckdb": "dealerreach on DuckDB",
+                   "duckdb-store": "dealerreach on DuckDB, reading the store",
+                   "postgres": "dealerreach in PostgreSQL", "pandas": "pandas baseline"}
 HEADERS = ["store", "implementation", "opportunities", "seconds", "read + compute s",
            "write s", "peak memory MB", "vs pandas", "target met"]
 
 
 def _speedup(r: Result, baseline: Result | None) -> float | None:
-    if baseline is None or r.implementation == "pandas" or not r.seconds:
+    if baseline is None or r.implementation in ("pandas", "copy") or not r.seconds:
         return None
     return baseline.seconds / r.seconds
 
@@ -229,6 +253,10 @@ def _target(r: Result, speedup: float | None) -> str:
 
 
 def _cells(r: Result, baseline: Result | None) -> list[str]:
+    if r.implementation == "copy":
+        return [STORES[r.store], IMPLEMENTATIONS[r.implementation],
+                f"({r.extra['rows']:,} rows, {r.extra['bytes'] / 2**20:,.0f} MB)",
+                f"{r.seconds:,.1f}", "—", "—", f"{r.peak_rss_mb:,.0f}", "—", "—"]
     speedup = _speedup(r, baseline)
     if r.implementation == "pandas":
         compute = r.phases.get("read", 0) + r.phases.get("compute", 0)
@@ -364,6 +392,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="comma-separated: sqlite, postgres")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false",
                         help="leave out the pandas baseline")
+    parser.add_argument("--no-copy", dest="copy", action="store_false",
+                        help="no analytics copy: every line reads the store")
+    parser.add_argument("--from-store", action="store_true",
+                        help="also a DuckDB run reading the store, beside the one on the copy")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES,
                         help="a PostgreSQL URL whose user may create databases")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "benchmarks.md")

@@ -17,12 +17,13 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bench_segments import loaded_store
+from bench_segments import copy_root, loaded_store
 from children import peak_rss_mb
 from demo_data import AS_OF, demo_group
 from segments_child import _remove_run
 from stores import DEFAULT_POSTGRES
 
+import dealerreach.jobs.analytics_copy as analytics_copy
 import dealerreach.jobs.engines as engines
 import dealerreach.jobs.segments as segments
 from dealerreach.storage.engine import open_store
@@ -72,7 +73,18 @@ def _patch() -> None:
             yield name, table
 
     engines.Stager.__call__ = timed_stage  # type: ignore[method-assign]
-    engines.each_table = timed_each_table
+    analytics_copy.each_table = timed_each_table
+    json_of, write = segments._features_json, segments._write
+
+    def timed_json(result: Any) -> Any:
+        return _timed("features JSON of a batch", lambda: json_of(result), len)
+
+    def timed_write(*args: Any, **kwargs: Any) -> Any:
+        return _timed("write (JSON of every batch included)", lambda: write(*args, **kwargs),
+                      lambda _: 0)
+
+    segments._features_json = timed_json
+    segments._write = timed_write
 
 
 def main() -> None:
@@ -81,6 +93,8 @@ def main() -> None:
     parser.add_argument("--rooftops", type=int, default=10)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF)
+    parser.add_argument("--copy", action="store_true",
+                        help="read the analytics copy (written first when stale)")
     args = parser.parse_args()
     group = demo_group(customers=args.customers, rooftops=args.rooftops, seed=args.seed)
     url = loaded_store(group, "sqlite", admin_url=DEFAULT_POSTGRES)
@@ -91,10 +105,16 @@ def main() -> None:
     _began = time.perf_counter()
     run = segments.run_segments(
         store, group_id=GROUP_ID, as_of=args.as_of, now=datetime.now(UTC),
-        progress=lambda s: steps.append((s, 0.0, 0, time.perf_counter() - _began)))
+        progress=lambda s: steps.append((s, 0.0, 0, time.perf_counter() - _began)),
+        copy_root=copy_root(url) if args.copy else None)
     total = time.perf_counter() - _began
     print(f"{'step':58} {'s':>8} {'rows':>12} {'at s':>8}")
-    for label, seconds, rows, at in steps:
+    batches = [st for st in steps if st[0].startswith("features JSON")]
+    shown = [st for st in steps if not st[0].startswith("features JSON")]
+    if batches:
+        shown.append((f"features JSON, {len(batches)} batches in all",
+                      sum(b[1] for b in batches), sum(b[2] for b in batches), batches[-1][3]))
+    for label, seconds, rows, at in shown:
         print(f"{label[:58]:58} {seconds:8.2f} {rows:12,} {at:8.1f}")
     print(f"total {total:.1f} s, {run.opportunities:,} opportunities, "
           f"peak {peak_rss_mb():,.0f} MB")

@@ -3,12 +3,16 @@
 Run by ``bench_segments.py``; by hand, the ``pandas`` job checks the baseline against a
 stored run (``dealerreach segments run`` first). Jobs:
 
+- ``copy``: the group's analytics copy written afresh from the store, as
+  ``dealerreach import`` does after each import (``--copy-root``).
 - ``dealerreach``: ``run_segments`` on D as ``dealerreach segments run`` runs it (read the
-  store, compute every feature and segment, write the opportunities and the movements
-  since the previous run). A stored run of D is removed first, outside the timing, so
-  every measurement is the day's first run.
-- ``pandas``: the baseline in ``baseline_pandas.py`` (read the store, compute the export's
-  columns), then its rows compared with the stored dealerreach run of D.
+  analytics copy under ``--copy-root``, or the store without it; compute every feature and
+  segment; write the opportunities and the movements since the previous run). A stored
+  run of D is removed first, outside the timing, so every measurement is the day's
+  first run.
+- ``pandas``: the baseline in ``baseline_pandas.py`` (read the same input, the copy or
+  the store; compute the export's columns), then its rows compared with the stored
+  dealerreach run of D.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import sys
 import time
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -38,8 +43,8 @@ def _remove_run(store: sa.Engine, group_id: str, as_of: date) -> None:
                                                 table.c.as_of == as_of))
 
 
-def dealerreach_run(store: sa.Engine, group_id: str, *, as_of: date,
-                    engine: str) -> dict[str, Any]:
+def dealerreach_run(store: sa.Engine, group_id: str, *, as_of: date, engine: str,
+                    copy_root: Path | None) -> dict[str, Any]:
     from dealerreach.jobs.segments import run_segments
 
     steps: list[tuple[str, float]] = []
@@ -50,25 +55,51 @@ def dealerreach_run(store: sa.Engine, group_id: str, *, as_of: date,
 
     started = time.perf_counter()
     run = run_segments(store, group_id=group_id, as_of=as_of, engine=engine,
-                       now=datetime.now(UTC), progress=progress)
+                       now=datetime.now(UTC), progress=progress, copy_root=copy_root)
     seconds = time.perf_counter() - started
     peak = peak_rss_mb()
     ends = [t for _, t in steps[1:]] + [started + seconds]
-    phases = {"read and compute" if step.startswith("computing") else "write":
-              end - begun for (step, begun), end in zip(steps, ends, strict=True)}
+    phases = {_phase(step): end - begun
+              for (step, begun), end in zip(steps, ends, strict=True)}
     return {"seconds": seconds, "phases": phases, "peak_rss_mb": peak,
             "opportunities": run.opportunities, "entered": run.entered, "left": run.left,
             "previous_as_of": run.previous_as_of.isoformat() if run.previous_as_of else None}
 
 
-def pandas_run(store: sa.Engine, url: str, group_id: str, *, as_of: date) -> dict[str, Any]:
+def _phase(step: str) -> str:
+    if step.startswith("computing"):
+        return "read and compute"
+    return "copy" if "analytics copy" in step else "write"
+
+
+def copy_run(store: sa.Engine, group_id: str, *, copy_root: Path) -> dict[str, Any]:
+    """The analytics copy written afresh, as ``dealerreach import`` does after an import."""
+    from dealerreach.jobs.analytics_copy import refresh_copy
+
+    say("writing the analytics copy")
+    started = time.perf_counter()
+    copy = refresh_copy(store, root=copy_root, group_id=group_id, now=datetime.now(UTC))
+    seconds = time.perf_counter() - started
+    if copy is None:
+        raise SystemExit("the group has no completed import to copy")
+    size = sum(p.stat().st_size for p in copy.folder.iterdir())
+    return {"seconds": seconds, "phases": {"copy": seconds}, "peak_rss_mb": peak_rss_mb(),
+            "opportunities": 0, "rows": sum(copy.rows.values()), "bytes": size}
+
+
+def pandas_run(store: sa.Engine, url: str, group_id: str, *, as_of: date,
+               copy_root: Path | None) -> dict[str, Any]:
     import baseline_pandas
 
     from dealerreach.features.config import RuleConfig
+    from dealerreach.jobs.analytics_copy import current_copy
 
     started = time.perf_counter()
-    say("reading the store into pandas")
-    tables = baseline_pandas.load_inputs(url, group_id)
+    copy = None if copy_root is None else current_copy(store, root=copy_root,
+                                                       group_id=group_id)
+    say("reading the " + ("analytics copy" if copy else "store") + " into pandas")
+    tables = baseline_pandas.load_inputs(url, group_id,
+                                         folder=None if copy is None else copy.folder)
     read = time.perf_counter()
     say("computing features and segments in pandas")
     frame = baseline_pandas.export_frame(tables, as_of, RuleConfig())
@@ -84,11 +115,13 @@ def pandas_run(store: sa.Engine, url: str, group_id: str, *, as_of: date) -> dic
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--job", choices=("dealerreach", "pandas"), required=True)
+    parser.add_argument("--job", choices=("dealerreach", "pandas", "copy"), required=True)
     parser.add_argument("--url", required=True, help="the loaded store's URL")
     parser.add_argument("--engine", default="duckdb", help="for dealerreach: the engine")
     parser.add_argument("--as-of", type=date.fromisoformat, required=True)
     parser.add_argument("--group", default=GROUP_ID, help="the group (default: bench)")
+    parser.add_argument("--copy-root", type=Path, default=None,
+                        help="the analytics copies' folder (default: read the store)")
     args = parser.parse_args(argv)
     say("opening the store")
     store = open_store(args.url)
@@ -96,9 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.job == "dealerreach":
         say("removing a stored run of the date")
         _remove_run(store, args.group, args.as_of)
-        result = dealerreach_run(store, args.group, as_of=args.as_of, engine=args.engine)
+        result = dealerreach_run(store, args.group, as_of=args.as_of, engine=args.engine,
+                                 copy_root=args.copy_root)
+    elif args.job == "copy":
+        result = copy_run(store, args.group, copy_root=args.copy_root)
     else:
-        result = pandas_run(store, args.url, args.group, as_of=args.as_of)
+        result = pandas_run(store, args.url, args.group, as_of=args.as_of,
+                            copy_root=args.copy_root)
     store.dispose()
     print(json.dumps(result), flush=True)
     return 0
