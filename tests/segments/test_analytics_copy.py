@@ -121,16 +121,16 @@ def test_a_copy_that_fails_midway_leaves_nothing_and_the_older_copy_untouched(
     older = ac.refresh_copy(engine, root=root, group_id="g1", now=NOW)
     assert older is not None
     import_path(engine, _delta(group), group_id="g1")
-    written: list[str] = []
-    real = pq.write_table
+    read: list[str] = []
+    real = ac.each_part
 
-    def failing(table, where, **kwargs):  # type: ignore[no-untyped-def]
-        if len(written) == 3:
+    def failing(store, **kwargs):  # type: ignore[no-untyped-def]
+        read.append(kwargs["name"])
+        if len(read) == 4:
             raise OSError("disk full")
-        written.append(str(where))
-        real(table, where, **kwargs)
+        return real(store, **kwargs)
 
-    monkeypatch.setattr(ac.pq, "write_table", failing)
+    monkeypatch.setattr(ac, "each_part", failing)
     with pytest.raises(OSError, match="disk full"):
         ac.refresh_copy(engine, root=root, group_id="g1", now=NOW)
     assert ac.current_copy(engine, root=root, group_id="g1") is None
@@ -195,3 +195,21 @@ def test_dealerreach_import_writes_the_copy_and_off_keeps_none(sqlite_url, group
     assert refreshed.returncode == 0, refreshed.stderr
     assert "Analytics copy of import" in refreshed.stdout
     assert len(list((beside / "g1").iterdir())) == 2
+
+
+def test_a_time_kept_with_an_offset_is_copied_as_text_as_a_run_on_the_store_reads_it(
+        sqlite_url, group, tmp_path):
+    from dealerreach.storage.engine import open_store
+
+    engine = open_store(sqlite_url)
+    import_path(engine, group, group_id="g1")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE customers SET updated_at = '2026-01-02T10:00:00+02:00' "
+                             "WHERE rowid % 3 = 0")
+    copy = ac.refresh_copy(engine, root=tmp_path / "copies", group_id="g1", now=NOW)
+    assert copy is not None and copy.rows["customers"] == _group_rows(engine, "customers")
+    assert str(pq.read_schema(copy.path("customers")).field("updated_at").type) == "string"
+    config = RuleConfig()
+    assert compute(engine, group_id="g1", as_of=AS_OF, engine="duckdb", config=config,
+                   copy=copy).equals(
+        compute(engine, group_id="g1", as_of=AS_OF, engine="duckdb", config=config))

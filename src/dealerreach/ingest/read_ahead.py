@@ -11,21 +11,15 @@ would have given it, in the same order.
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from dataclasses import replace
-from typing import cast
 
+from dealerreach.ahead import DEPTH, made_ahead
 from dealerreach.ingest.rows import Chunk, Issue, RowReader
 
-#: chunks made ahead of the one the caller works on
-DEPTH = 2
-_DONE = object()
 #: a chunk, with the issues and the count of rejected rows that came with it
 _Handed = tuple[Chunk, list[Issue], int]
-#: how often (seconds) a worker waiting to hand over a chunk checks that it is wanted
-_POLL = 0.1
 
 
 def read_ahead(reader: RowReader, *, depth: int = DEPTH) -> Generator[Chunk, None, None]:
@@ -33,44 +27,18 @@ def read_ahead(reader: RowReader, *, depth: int = DEPTH) -> Generator[Chunk, Non
     each chunk are added to ``reader`` as the chunk is handed over. An error raised
     while reading (a file that cannot be read) is raised here."""
     worker = replace(reader, issues=[], rejected=0)
-    handed: queue.Queue[object] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    thread = threading.Thread(target=_work, args=(worker, handed, stop),
-                              name="dealerreach-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while (item := handed.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            chunk, issues, rejected = cast(_Handed, item)
+    handed = made_ahead(_with_issues(worker), depth=depth, name="dealerreach-read-ahead")
+    with closing(handed):  # stopped, and its thread waited for, when the caller stops
+        for chunk, issues, rejected in handed:
             reader.issues.extend(issues)
             reader.rejected += rejected
             yield chunk
-    finally:
-        stop.set()
-        thread.join()
 
 
-def _work(worker: RowReader, handed: queue.Queue[object], stop: threading.Event) -> None:
-    try:
-        for chunk in worker.chunks():
-            issues: list[Issue] = worker.issues[:]
-            worker.issues.clear()
-            rejected, worker.rejected = worker.rejected, 0
-            if not _hand_over(handed, (chunk, issues, rejected), stop):
-                return
-    except BaseException as exc:  # handed to the caller's thread, raised there
-        _hand_over(handed, exc, stop)
-        return
-    _hand_over(handed, _DONE, stop)
-
-
-def _hand_over(handed: queue.Queue[object], item: object, stop: threading.Event) -> bool:
-    """Put the item on the queue, unless the caller stopped wanting chunks."""
-    while not stop.is_set():
-        try:
-            handed.put(item, timeout=_POLL)
-            return True
-        except queue.Full:
-            continue
-    return False
+def _with_issues(worker: RowReader) -> Iterator[_Handed]:
+    """Each chunk with the issues and rejected rows found while reading it."""
+    for chunk in worker.chunks():
+        issues: list[Issue] = worker.issues[:]
+        worker.issues.clear()
+        rejected, worker.rejected = worker.rejected, 0
+        yield chunk, issues, rejected

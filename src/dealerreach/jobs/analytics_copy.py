@@ -23,7 +23,7 @@ import json
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,7 +34,7 @@ import sqlalchemy as sa
 
 from dealerreach.features.inputs import COLUMN_TYPES, STORE_TABLES
 from dealerreach.storage import schema
-from dealerreach.storage.arrow import each_table, is_postgres
+from dealerreach.storage.arrow import MixedValues, each_part, each_table, is_postgres
 
 #: the columns the rules read (and the group), so nothing else is copied out of the store
 RULE_COLUMNS = {name: [*types, "group_id"] for name, types in COLUMN_TYPES.items()}
@@ -127,9 +127,10 @@ def with_times(name: str, table: pa.Table) -> pa.Table:
     return table
 
 
-def store_tables(store: sa.Engine, *, group_id: str) -> Iterator[tuple[str, pa.Table]]:
+def store_tables(store: sa.Engine, *, group_id: str, names: Sequence[str] = STORE_TABLES,
+                 ) -> Iterator[tuple[str, pa.Table]]:
     """The group's rule columns of each store table, dates and times as Arrow's."""
-    for name, table in each_table(store, group_id=group_id, names=STORE_TABLES,
+    for name, table in each_table(store, group_id=group_id, names=names,
                                   columns=RULE_COLUMNS):
         yield name, with_times(name, table)
 
@@ -146,10 +147,21 @@ class CopyWriter:
         self._work.mkdir()
         self._rows: dict[str, int] = {}
 
-    def add(self, name: str, table: pa.Table) -> None:
-        pq.write_table(table, self._work / f"{name}.parquet", compression="zstd",
-                       compression_level=1)
-        self._rows[name] = table.num_rows
+    def add(self, name: str, parts: Iterable[pa.Table]) -> None:
+        """One table, from parts that share one schema (the first part's)."""
+        writer: pq.ParquetWriter | None = None
+        rows = 0
+        try:
+            for part in parts:
+                if writer is None:
+                    writer = pq.ParquetWriter(self._work / f"{name}.parquet", part.schema,
+                                              compression="zstd", compression_level=1)
+                writer.write_table(part)
+                rows += part.num_rows
+        finally:
+            if writer is not None:
+                writer.close()
+        self._rows[name] = rows
 
     def finish(self, *, now: datetime) -> AnalyticsCopy:
         manifest = {"layout": LAYOUT, "import_id": self._import_id,
@@ -177,6 +189,18 @@ def _prune(group: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _copy_table(writer: CopyWriter, store: sa.Engine, *, group_id: str, name: str) -> None:
+    """One table's rule columns, a part at a time so the copy never holds a large table
+    whole; read whole, as a run reads the store, when a column's text is not all of its
+    type (``with_times`` then keeps it as text)."""
+    try:
+        writer.add(name, each_part(store, group_id=group_id, name=name,
+                                   columns=RULE_COLUMNS[name]))
+    except MixedValues:
+        whole = dict(store_tables(store, group_id=group_id, names=(name,)))
+        writer.add(name, [whole[name]])
+
+
 def refresh_copy(store: sa.Engine, *, root: Path, group_id: str,
                  now: datetime) -> AnalyticsCopy | None:
     """Write the group's copy of its newest completed import (None: it has none). The
@@ -187,8 +211,8 @@ def refresh_copy(store: sa.Engine, *, root: Path, group_id: str,
         return None
     writer = CopyWriter(root, group_id=group_id, import_id=newest)
     try:
-        for name, table in store_tables(store, group_id=group_id):
-            writer.add(name, table)
+        for name in STORE_TABLES:
+            _copy_table(writer, store, group_id=group_id, name=name)
         return writer.finish(now=now)
     except BaseException:
         writer.discard()

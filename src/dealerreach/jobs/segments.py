@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
+from dealerreach.ahead import made_ahead
 from dealerreach.features.config import RuleConfig
 from dealerreach.features.frame import opportunity_features
 from dealerreach.features.staging import settling_with
@@ -254,9 +255,11 @@ def _write_postgres(store: sa.Engine, rows: Iterable[pa.Table], moves: pa.Table,
                         parameters=(group_id, as_of))
         for table, batches in (("opportunity_segments", rows),
                                ("segment_movements", [moves])):
-            for data in batches:
-                if data.num_rows:
-                    cur.adbc_ingest(table, data, mode="append")
+            made = made_ahead(iter(batches), depth=1, name="dealerreach-run-rows")
+            with closing(made):
+                for data in made:
+                    if data.num_rows:
+                        cur.adbc_ingest(table, data, mode="append")
         cur.close()
         conn.commit()
 
@@ -264,22 +267,33 @@ def _write_postgres(store: sa.Engine, rows: Iterable[pa.Table], moves: pa.Table,
 def _write_sqlite(store: sa.Engine, rows: Iterable[pa.Table], moves: pa.Table, *,
                   group_id: str, as_of: date) -> None:
     """Through the store's own SQLite library (a second SQLite library writing the same
-    file from this process would break SQLite's file locks), a batch at a time."""
+    file from this process would break SQLite's file locks), a batch at a time; the
+    next batch (its features JSON and its Python values) is made on a second thread
+    while SQLite writes one."""
     tables = ((schema.opportunity_segments, rows), (schema.segment_movements, [moves]))
     with store.begin() as conn:
         for table, _ in tables:
             conn.execute(sa.delete(table).where(table.c.group_id == group_id,
                                                 table.c.as_of == as_of))
         for table, batches in tables:
-            for data in batches:
-                if not data.num_rows:
-                    continue
-                data = _for_store(data, postgres=False)
-                names = ", ".join(f'"{n}"' for n in data.column_names)
-                marks = ", ".join("?" for _ in data.column_names)
-                conn.exec_driver_sql(
-                    f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-                    list(zip(*(c.to_pylist() for c in data.columns), strict=True)))
+            made = made_ahead(_sqlite_parameters(batches), depth=1,
+                              name="dealerreach-run-rows")
+            with closing(made):
+                for names, values in made:
+                    quoted = ", ".join(f'"{n}"' for n in names)
+                    marks = ", ".join("?" for _ in names)
+                    conn.exec_driver_sql(
+                        f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', values)
+
+
+def _sqlite_parameters(batches: Iterable[pa.Table],
+                       ) -> Iterator[tuple[list[str], list[tuple[Any, ...]]]]:
+    """Each non-empty batch as column names and one tuple of values per row."""
+    for data in batches:
+        if data.num_rows:
+            data = _for_store(data, postgres=False)
+            yield data.column_names, list(zip(*(c.to_pylist() for c in data.columns),
+                                              strict=True))
 
 
 def _record_run(store: sa.Engine, *, group_id: str, as_of: date, engine: str,

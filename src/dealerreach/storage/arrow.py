@@ -86,6 +86,98 @@ def _is_most_of(cur: Any, table: sa.Table, *, group_id: str) -> bool:
     return bool(rows) and rows >= SCAN_SHARE * size
 
 
+#: rows of a table read at a time by ``each_part``
+PART_ROWS = 1_000_000
+
+
+class MixedValues(Exception):
+    """A column's values could not all take the column's own type (a time with an
+    offset kept as text): the table is to be read whole instead."""
+
+
+def arrow_type(column: sa.Column, *, postgres: bool) -> pa.DataType:
+    """The Arrow type a store column is read as by ``each_part``."""
+    kind = column.type
+    if isinstance(kind, sa.DateTime):
+        return pa.timestamp("us")
+    if isinstance(kind, sa.Date):
+        return pa.date32()
+    if isinstance(kind, sa.Boolean):
+        return pa.bool_() if postgres else pa.int64()
+    if isinstance(kind, sa.Integer):
+        return pa.int64()
+    if isinstance(kind, sa.Numeric | sa.Float):
+        return pa.float64()
+    return pa.string()
+
+
+def each_part(engine: sa.Engine, *, group_id: str, name: str, columns: Sequence[str],
+              part_rows: int | None = None) -> Iterator[pa.Table]:
+    """The group's rows of one store table, at most about ``part_rows`` (default
+    ``PART_ROWS``) at a time, every part with the same schema: each column as
+    ``arrow_type`` says. So a large table can be handed on without ever being in memory
+    whole. Raises ``MixedValues`` when a column's text does not read as its type."""
+    postgres, size = is_postgres(engine), part_rows or PART_ROWS
+    table = schema.metadata.tables[name]
+    wanted = [c for c in readable_columns(table) if c in set(columns)]
+    target = pa.schema([(c, arrow_type(table.c[c], postgres=postgres)) for c in wanted])
+    with adbc_connection(engine) as conn:
+        cur = conn.cursor()
+        try:
+            parts = (_postgres_parts(cur, table, wanted, group_id=group_id) if postgres
+                     else _sqlite_parts(cur, table, wanted, group_id=group_id, size=size))
+            empty = True
+            for part in parts:
+                if part.num_rows:
+                    empty = False
+                    yield _as_schema(part, target)
+            if empty:
+                yield target.empty_table()
+        finally:
+            cur.close()
+
+
+def _postgres_parts(cur: Any, table: sa.Table, wanted: list[str], *,
+                    group_id: str) -> Iterator[pa.Table]:
+    cur.execute(_select_sql(table, wanted, postgres=True), parameters=(group_id,))
+    for batch in cur.fetch_record_batch():
+        yield pa.Table.from_batches([batch])
+
+
+def _sqlite_parts(cur: Any, table: sa.Table, wanted: list[str], *, group_id: str,
+                  size: int) -> Iterator[pa.Table]:
+    """By ranges of rowid when the group holds most of the table (a scan), else whole
+    (through the group's index, which holds few rows). Each part is one batch, so the
+    driver infers its types from every value in it."""
+    cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(2**30)})
+    if not _is_most_of(cur, table, group_id=group_id):
+        cur.execute(_select_sql(table, wanted, postgres=False), parameters=(group_id,))
+        yield cur.fetch_arrow_table()
+        return
+    cur.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table.name}"')
+    last = cur.fetchone()[0]
+    sql = _select_sql(table, wanted, postgres=False, scan=True) + \
+        " AND rowid > ? AND rowid <= ?"
+    for start in range(0, last, size):
+        cur.execute(sql, parameters=(group_id, start, start + size))
+        yield cur.fetch_arrow_table()
+
+
+def _as_schema(part: pa.Table, target: pa.Schema) -> pa.Table:
+    columns = []
+    for field in target:
+        column = part.column(field.name)
+        if column.null_count == len(column):  # no value to tell the driver its type
+            column = pa.chunked_array([pa.nulls(len(column), field.type)])
+        elif column.type != field.type:
+            try:
+                column = column.cast(field.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                raise MixedValues(f"{field.name}: {exc}") from exc
+        columns.append(column)
+    return pa.table(columns, schema=target)
+
+
 def readable_columns(table: sa.Table) -> list[str]:
     return [c.name for c in table.columns
             if c.name != "extra" and not c.name.endswith(_SKIPPED_SUFFIXES)]
