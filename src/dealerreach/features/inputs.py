@@ -26,7 +26,8 @@ Column types (every table also has ``group_id``):
   internal_total (float64); only ROs opened on or before D
 - ro_lines: rooftop_id, ro_number (str), line_no (str), op_code, description,
   labor_type ("C" | "W" | "I"), declined, recall ("yes" | "no" | null),
-  labor_amount, parts_amount (float64); only lines of the ROs above
+  labor_amount, parts_amount (float64), department (str, its RO's, never null); only
+  lines of the ROs above
 - valuations: vin, make, model, trim (str), year (int64), value (float64), as_of (date);
   only rows with as_of on or before D
 """
@@ -106,7 +107,9 @@ def prepare(raw: Mapping[str, ibis.Table], *, group_id: str, as_of: date,
                               & (t["deals"].status.fill_null("booked") != "unwound"))
     ros = t["repair_orders"].filter(t["repair_orders"].open_date <= day)
     ros = ros.mutate(department=ros.department.fill_null("service"))
-    lines = t["ro_lines"].semi_join(ros, ["rooftop_id", "ro_number"])
+    # one join gives both: only lines of the ROs above, each with its RO's department
+    lines = t["ro_lines"].join(ros.select("rooftop_id", "ro_number", "department"),
+                               ["rooftop_id", "ro_number"])
     customers = t["customers"].mutate(
         customer_type=t["customers"].customer_type.fill_null("individual"))
     rooftops = t["rooftops"].mutate(distance_unit=t["rooftops"].distance_unit.fill_null("mi"))
