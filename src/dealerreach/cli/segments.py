@@ -164,9 +164,15 @@ def opportunity_command(
     """Every feature of one opportunity and why it is (or is not) in each segment."""
     group_id, day = group or settings().group, as_of_date(as_of)
     _ensure_run(group_id, day)
+    from dealerreach.segments.run_files import FeaturesUnavailable
+
     with open_engine().connect() as conn:
-        features = stored.stored_opportunity(conn, group_id=group_id, as_of=day,
-                                             vin=vin.strip().upper())
+        try:
+            features = stored.stored_opportunity(conn, group_id=group_id, as_of=day,
+                                                 vin=vin.strip().upper())
+        except FeaturesUnavailable as exc:
+            err.print(f"{vin}: {exc}")
+            raise typer.Exit(2) from None
         config = load_config(conn, group_id=group_id)
     if features is None:
         err.print(f"{vin}: no active opportunity on {day} in group {group_id}")

@@ -72,6 +72,11 @@ def default_root(store: sa.Engine, *, home: Path) -> Path | None:
     return Path(f"{url.database}.analytics")
 
 
+def group_folder(root: Path, *, group_id: str) -> Path:
+    """The folder of a group's copies (and of its runs' features files)."""
+    return root / _folder_name(group_id)
+
+
 def _folder_name(name: str) -> str:
     """A name as a folder name: itself when plainly safe, else a digest of it."""
     if _SAFE_NAME.fullmatch(name):
@@ -92,7 +97,7 @@ def current_copy(store: sa.Engine, *, root: Path, group_id: str) -> AnalyticsCop
         newest = newest_import(conn, group_id=group_id)
     if newest is None:
         return None
-    found = _read_manifest(root / _folder_name(group_id) / f"import-{newest}")
+    found = _read_manifest(group_folder(root, group_id=group_id) / f"import-{newest}")
     if found is None or found.import_id != newest:
         return None
     return found
@@ -140,7 +145,7 @@ class CopyWriter:
     table is written (``finish``); ``discard`` leaves nothing behind."""
 
     def __init__(self, root: Path, *, group_id: str, import_id: int) -> None:
-        self._group = root / _folder_name(group_id)
+        self._group = group_folder(root, group_id=group_id)
         self._group.mkdir(parents=True, exist_ok=True)
         self._import_id = import_id
         self._work = self._group / f".writing-{secrets.token_hex(6)}"

@@ -24,9 +24,15 @@ from dealerreach.ahead import made_ahead
 from dealerreach.features.config import RuleConfig
 from dealerreach.features.frame import opportunity_features
 from dealerreach.features.staging import settling_with
-from dealerreach.jobs.analytics_copy import AnalyticsCopy, current_copy, refresh_copy
+from dealerreach.jobs.analytics_copy import (
+    AnalyticsCopy,
+    current_copy,
+    group_folder,
+    refresh_copy,
+)
 from dealerreach.jobs.engines import Stager, open_inputs
 from dealerreach.segments.assign import assign_segments
+from dealerreach.segments.run_files import runs_folder, write_features
 from dealerreach.storage import schema
 from dealerreach.storage.arrow import adbc_connection, is_postgres
 from dealerreach.storage.config import load_config
@@ -99,22 +105,25 @@ def _features_json(result: pa.Table) -> pa.Array:
 
 
 def stored_batches(result: pa.Table, *, group_id: str, as_of: date,
-                   batch_rows: int | None = None) -> Iterator[pa.Table]:
+                   batch_rows: int | None = None, as_json: bool = True,
+                   ) -> Iterator[pa.Table]:
     """The store's rows of a run, ``batch_rows`` (default ``WRITE_BATCH_ROWS``) at a
-    time: each is made (its features as JSON) just before it is written, so a whole
-    run's JSON is never in memory at once."""
+    time: each is made (its features as JSON, unless not ``as_json``) just before it is
+    written, so a whole run's JSON is never in memory at once."""
     size = batch_rows or WRITE_BATCH_ROWS
     for offset in range(0, result.num_rows, size):
-        yield stored_rows(result.slice(offset, size), group_id=group_id, as_of=as_of)
+        yield stored_rows(result.slice(offset, size), group_id=group_id, as_of=as_of,
+                          as_json=as_json)
 
 
-def stored_rows(result: pa.Table, *, group_id: str, as_of: date) -> pa.Table:
+def stored_rows(result: pa.Table, *, group_id: str, as_of: date,
+                as_json: bool = True) -> pa.Table:
     n = result.num_rows
     columns: dict[str, Any] = {"group_id": pa.array([group_id] * n, pa.string()),
                                "as_of": pa.array([as_of] * n, pa.date32())}
     for name in STORED_COLUMNS:
         columns[name] = result.column(name)
-    columns["features"] = _features_json(result)
+    columns["features"] = _features_json(result) if as_json else pa.nulls(n, pa.string())
     return pa.table(columns)
 
 
@@ -157,12 +166,24 @@ def run_segments(store: sa.Engine, *, group_id: str, as_of: date, engine: str = 
                      copy=copy)
     say("writing opportunities and movements")
     moves = _movements(store, result, group_id=group_id, as_of=as_of, previous=previous)
-    _write(store, stored_batches(result, group_id=group_id, as_of=as_of), moves,
-           group_id=group_id, as_of=as_of)
-    duration = time.perf_counter() - started
-    _record_run(store, group_id=group_id, as_of=as_of, engine=engine, now=now,
-                duration=duration, count=result.num_rows, previous=previous, config=config,
-                feature_columns=result.column_names)
+    kept = None
+    if copy_root is not None and not is_postgres(store):
+        kept = write_features(result, as_of=as_of, folder=runs_folder(
+            group_folder(copy_root, group_id=group_id)))
+    record = _RunRecord(group_id=group_id, as_of=as_of, engine=engine, now=now,
+                        started=started, count=result.num_rows, previous=previous,
+                        config=config, feature_columns=result.column_names,
+                        features_file=None if kept is None else str(kept))
+    try:
+        replaced = _write(store, stored_batches(result, group_id=group_id, as_of=as_of,
+                                                as_json=kept is None), moves, record)
+    except BaseException:
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+        raise
+    if replaced and replaced != record.features_file:
+        Path(replaced).unlink(missing_ok=True)
+    duration = record.duration
     entered = sum(1 for m in moves.column("movement").to_pylist() if m == "entered")
     return SegmentRun(group_id, as_of, engine, result.num_rows, previous, entered,
                       moves.num_rows - entered, duration)
@@ -237,13 +258,15 @@ def _movements(store: sa.Engine, rows: pa.Table, *, group_id: str, as_of: date,
     }, schema=_MOVEMENT_SCHEMA)
 
 
-def _write(store: sa.Engine, rows: Iterable[pa.Table], moves: pa.Table, *, group_id: str,
-           as_of: date) -> None:
-    """Replace the date's opportunities and movements in one transaction."""
+def _write(store: sa.Engine, rows: Iterable[pa.Table], moves: pa.Table,
+           record: _RunRecord) -> str | None:
+    """Replace the date's opportunities and movements, and record the run; the features
+    file of the run replaced, if it had one."""
     if is_postgres(store):
-        _write_postgres(store, rows, moves, group_id=group_id, as_of=as_of)
-    else:
-        _write_sqlite(store, rows, moves, group_id=group_id, as_of=as_of)
+        _write_postgres(store, rows, moves, group_id=record.group_id, as_of=record.as_of)
+        with store.begin() as conn:
+            return record.replace(conn)
+    return _write_sqlite(store, rows, moves, record)
 
 
 def _write_postgres(store: sa.Engine, rows: Iterable[pa.Table], moves: pa.Table, *,
@@ -264,17 +287,17 @@ def _write_postgres(store: sa.Engine, rows: Iterable[pa.Table], moves: pa.Table,
         conn.commit()
 
 
-def _write_sqlite(store: sa.Engine, rows: Iterable[pa.Table], moves: pa.Table, *,
-                  group_id: str, as_of: date) -> None:
+def _write_sqlite(store: sa.Engine, rows: Iterable[pa.Table], moves: pa.Table,
+                  record: _RunRecord) -> str | None:
     """Through the store's own SQLite library (a second SQLite library writing the same
-    file from this process would break SQLite's file locks), a batch at a time; the
-    next batch (its features JSON and its Python values) is made on a second thread
-    while SQLite writes one."""
+    file from this process would break SQLite's file locks), a batch at a time, and the
+    run's record, in one transaction; the next batch (its features JSON and its Python
+    values) is made on a second thread while SQLite writes one."""
     tables = ((schema.opportunity_segments, rows), (schema.segment_movements, [moves]))
     with store.begin() as conn:
         for table, _ in tables:
-            conn.execute(sa.delete(table).where(table.c.group_id == group_id,
-                                                table.c.as_of == as_of))
+            conn.execute(sa.delete(table).where(table.c.group_id == record.group_id,
+                                                table.c.as_of == record.as_of))
         for table, batches in tables:
             made = made_ahead(_sqlite_parameters(batches), depth=1,
                               name="dealerreach-run-rows")
@@ -284,6 +307,7 @@ def _write_sqlite(store: sa.Engine, rows: Iterable[pa.Table], moves: pa.Table, *
                     marks = ", ".join("?" for _ in names)
                     conn.exec_driver_sql(
                         f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', values)
+        return record.replace(conn)
 
 
 def _sqlite_parameters(batches: Iterable[pa.Table],
@@ -296,13 +320,32 @@ def _sqlite_parameters(batches: Iterable[pa.Table],
                                               strict=True))
 
 
-def _record_run(store: sa.Engine, *, group_id: str, as_of: date, engine: str,
-                now: datetime, duration: float, count: int, previous: date | None,
-                config: RuleConfig, feature_columns: list[str]) -> None:
-    runs = schema.segment_runs
-    with store.begin() as conn:
-        conn.execute(sa.delete(runs).where(runs.c.group_id == group_id, runs.c.as_of == as_of))
+@dataclass
+class _RunRecord:
+    """A run's row of ``segment_runs``; its duration is taken as it is written."""
+
+    group_id: str
+    as_of: date
+    engine: str
+    now: datetime
+    started: float
+    count: int
+    previous: date | None
+    config: RuleConfig
+    feature_columns: list[str]
+    features_file: str | None
+    duration: float = 0.0
+
+    def replace(self, conn: sa.Connection) -> str | None:
+        """Replace the date's run record; the features file of the one replaced."""
+        runs = schema.segment_runs
+        where = (runs.c.group_id == self.group_id, runs.c.as_of == self.as_of)
+        replaced = conn.execute(sa.select(runs.c.features_file).where(*where)).scalar()
+        conn.execute(sa.delete(runs).where(*where))
+        self.duration = time.perf_counter() - self.started
         conn.execute(sa.insert(runs).values(
-            group_id=group_id, as_of=as_of, engine=engine, started_at=now,
-            duration_s=duration, opportunities=count, previous_as_of=previous,
-            config=config.model_dump(mode="json"), feature_columns=feature_columns))
+            group_id=self.group_id, as_of=self.as_of, engine=self.engine,
+            started_at=self.now, duration_s=self.duration, opportunities=self.count,
+            previous_as_of=self.previous, config=self.config.model_dump(mode="json"),
+            feature_columns=self.feature_columns, features_file=self.features_file))
+        return replaced

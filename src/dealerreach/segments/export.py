@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
 import sqlalchemy as sa
 
+from dealerreach.segments.run_files import read_features
 from dealerreach.storage.schema import opportunity_segments, segment_movements, segment_runs
 
 #: The export's first columns, in this order (other tools depend on them).
@@ -101,9 +102,15 @@ def stored_opportunity(conn: sa.Connection, *, group_id: str, as_of: date,
         t.c.group_id == group_id, t.c.as_of == as_of, t.c.vin == vin)).first()
     if row is None:
         return None
-    stored = json.loads(row.features or "{}")
-    names = conn.execute(sa.select(segment_runs.c.feature_columns).where(
-        segment_runs.c.group_id == group_id, segment_runs.c.as_of == as_of)).scalar()
+    run = conn.execute(sa.select(segment_runs.c.feature_columns,
+                                 segment_runs.c.features_file).where(
+        segment_runs.c.group_id == group_id, segment_runs.c.as_of == as_of)).first()
+    names, kept_in = (run.feature_columns, run.features_file) if run else (None, None)
+    if row.features is None and kept_in:
+        stored = {name: _json_value(value) for name, value
+                  in (read_features(kept_in, vin=vin) or {}).items()}
+    else:
+        stored = json.loads(row.features or "{}")
     if not names:  # a run written before runs named their columns kept every feature
         return dict(stored)
     own = row._mapping
@@ -112,6 +119,9 @@ def stored_opportunity(conn: sa.Connection, *, group_id: str, as_of: date,
 
 
 def _json_value(value: Any) -> Any:
+    """A value as the features JSON holds it (dates and times as ISO text)."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
     return value.isoformat() if isinstance(value, date) else value
 
 

@@ -178,6 +178,9 @@ segment_runs = sa.Table(
     #: every feature column of the run, in order (the JSON of an opportunity keeps only
     #: its features that are not null and have no column of their own)
     sa.Column("feature_columns", sa.JSON()),
+    #: where the run keeps every opportunity's features (a Parquet file, sorted by VIN),
+    #: when not as JSON in ``opportunity_segments.features`` (then null)
+    sa.Column("features_file", sa.Text()),
 )
 
 #: Every opportunity of a run with its segments and the features the export shows.
@@ -204,7 +207,8 @@ opportunity_segments = sa.Table(
     sa.Column("coverage_end_date", sa.Date()),
     sa.Column("cpro_12m", sa.BigInteger()),
     sa.Column("last_visit_date", sa.Date()),
-    #: the opportunity's other features that are not null, as JSON text
+    #: the opportunity's other features that are not null, as JSON text (null when the
+    #: run keeps them in its ``features_file``)
     sa.Column("features", sa.Text()),
     sa.Index(None, "group_id", "as_of", "rooftop_id", "sales_segment"),
     sa.Index(None, "group_id", "as_of", "rooftop_id", "service_segment"),

@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 
 from dealerreach.segments.explain import RuleVerdict, explain
 from dealerreach.segments.export import stored_opportunity
+from dealerreach.segments.run_files import FeaturesUnavailable
 from dealerreach.storage import overview
 from dealerreach.web import segments_data as data
 from dealerreach.web.charts import Bar, bar_chart
@@ -148,8 +149,12 @@ def _rows(conn: Conn, scope: Scope, kind: str, segment_id: str, *, limit: int,
 
 def _opportunity(conn: Conn, scope: Scope, vin: str) -> dict[str, Any]:
     assert scope.as_of is not None
-    features = stored_opportunity(conn, group_id=scope.group.group_id, as_of=scope.as_of,
-                                  vin=vin)
+    try:
+        features = stored_opportunity(conn, group_id=scope.group.group_id,
+                                      as_of=scope.as_of, vin=vin)
+    except FeaturesUnavailable as exc:
+        raise PageNotFound(f"The features of “{vin}” on {scope.as_of} cannot be read: "
+                           f"{exc}.") from None
     if features is None:
         raise PageNotFound(f"There is no opportunity “{vin}” in the run of {scope.as_of}.")
     return features
