@@ -122,3 +122,23 @@ def test_a_postgresql_store_keeps_the_features_in_the_database(engine, group, tm
         assert conn.execute(sa.select(sa.func.count()).where(
             t.c.features.is_(None))).scalar() == 0
     assert not (tmp_path / "copies" / "g1" / "runs").exists()
+
+
+def test_a_features_file_that_cannot_be_written_stores_nothing_of_the_run(
+        group, tmp_path, monkeypatch):
+    engine = _store(tmp_path / "s.db", group)
+    root = tmp_path / "copies"
+    run.run_segments(engine, group_id="g1", as_of=AS_OF, now=NOW, copy_root=root)
+    before = _run_row(engine)
+
+    def failing(result, *, path):  # type: ignore[no-untyped-def]
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(run, "write_features", failing)
+    with pytest.raises(OSError, match="no space left"):
+        run.run_segments(engine, group_id="g1", as_of=AS_OF, now=NOW, copy_root=root)
+    after = _run_row(engine)
+    assert (after.features_file, after.started_at) == (before.features_file,
+                                                       before.started_at)
+    assert [p.name for p in Path(before.features_file).parent.iterdir()] == \
+        [Path(before.features_file).name]

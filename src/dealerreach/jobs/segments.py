@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,7 +33,7 @@ from dealerreach.jobs.analytics_copy import (
 )
 from dealerreach.jobs.engines import Stager, open_inputs
 from dealerreach.segments.assign import assign_segments
-from dealerreach.segments.run_files import runs_folder, write_features
+from dealerreach.segments.run_files import new_features_path, runs_folder, write_features
 from dealerreach.storage import schema
 from dealerreach.storage.arrow import adbc_connection, is_postgres
 from dealerreach.storage.config import load_config
@@ -168,25 +169,39 @@ def run_segments(store: sa.Engine, *, group_id: str, as_of: date, engine: str = 
     moves = _movements(store, result, group_id=group_id, as_of=as_of, previous=previous)
     kept = None
     if copy_root is not None and not is_postgres(store):
-        kept = write_features(result, as_of=as_of, folder=runs_folder(
-            group_folder(copy_root, group_id=group_id)))
+        kept = new_features_path(runs_folder(group_folder(copy_root, group_id=group_id)),
+                                 as_of=as_of)
     record = _RunRecord(group_id=group_id, as_of=as_of, engine=engine, now=now,
                         started=started, count=result.num_rows, previous=previous,
                         config=config, feature_columns=result.column_names,
                         features_file=None if kept is None else str(kept))
-    try:
-        replaced = _write(store, stored_batches(result, group_id=group_id, as_of=as_of,
-                                                as_json=kept is None), moves, record)
-    except BaseException:
-        if kept is not None:
-            kept.unlink(missing_ok=True)
-        raise
+    replaced = _write_run(store, result, moves, record, kept=kept)
     if replaced and replaced != record.features_file:
         Path(replaced).unlink(missing_ok=True)
     duration = record.duration
     entered = sum(1 for m in moves.column("movement").to_pylist() if m == "entered")
     return SegmentRun(group_id, as_of, engine, result.num_rows, previous, entered,
                       moves.num_rows - entered, duration)
+
+
+def _write_run(store: sa.Engine, result: pa.Table, moves: pa.Table, record: _RunRecord, *,
+               kept: Path | None) -> str | None:
+    """The run's rows, movements and record; with ``kept``, its features file written
+    beside them on a second thread (pyarrow lets go of Python's lock) and waited for
+    before the run's record is stored. A failure leaves no new file."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dealerreach-features") as pool:
+        if kept is not None:
+            record.features_written = pool.submit(write_features, result, path=kept)
+        try:
+            return _write(store, stored_batches(result, group_id=record.group_id,
+                                                as_of=record.as_of, as_json=kept is None),
+                          moves, record)
+        except BaseException:
+            if record.features_written is not None:
+                wait([record.features_written])
+            if kept is not None:
+                kept.unlink(missing_ok=True)
+            raise
 
 
 _MEMBERSHIP_SQL = """
@@ -335,9 +350,13 @@ class _RunRecord:
     feature_columns: list[str]
     features_file: str | None
     duration: float = 0.0
+    #: the features file being written: the record is stored only once it is whole
+    features_written: Future[Path] | None = None
 
     def replace(self, conn: sa.Connection) -> str | None:
         """Replace the date's run record; the features file of the one replaced."""
+        if self.features_written is not None:
+            self.features_written.result()
         runs = schema.segment_runs
         where = (runs.c.group_id == self.group_id, runs.c.as_of == self.as_of)
         replaced = conn.execute(sa.select(runs.c.features_file).where(*where)).scalar()

@@ -32,10 +32,15 @@ def runs_folder(group_folder: Path) -> Path:
     return group_folder / "runs"
 
 
-def write_features(result: pa.Table, *, folder: Path, as_of: date) -> Path:
-    """Write a run's result (sorted by VIN) under a new name, whole or not at all."""
+def new_features_path(folder: Path, *, as_of: date) -> Path:
+    """A new file name for a run of ``as_of`` (a re-run never writes over the file of
+    the run it replaces, which stays until the new run is stored)."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{as_of.isoformat()}-{secrets.token_hex(6)}.parquet"
+    return folder / f"{as_of.isoformat()}-{secrets.token_hex(6)}.parquet"
+
+
+def write_features(result: pa.Table, *, path: Path) -> Path:
+    """Write a run's result (sorted by VIN) to ``path``, whole or not at all."""
     work = path.with_suffix(".writing")
     try:
         pq.write_table(result, work, compression="zstd", compression_level=1,
