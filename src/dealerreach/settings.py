@@ -36,7 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEALERREACH_IMPORT_SQLITE_CACHE_MB", "256",
             "Page cache (MB) of an import's connection to an SQLite store; an import "
             "sorts in memory too. SQLite's own default is 2 MB."),
-    Setting("DEALERREACH_DUCKDB_MEMORY", "2GB",
+    Setting("DEALERREACH_DUCKDB_MEMORY", "3GB",
             "Memory the duckdb engine may hold during a segment run before it spills "
             "to temporary files (DuckDB sizes: 500MB, 2GB, ...)."),
     Setting("DEALERREACH_ANALYTICS_COPY", "",
@@ -55,7 +55,7 @@ class Settings:
     group: str
     default_country: str
     import_batch_rows: int
-    duckdb_memory: str = "2GB"
+    duckdb_memory: str = "3GB"
     import_sqlite_cache_mb: int = 256
     analytics_copy: str = ""
 
