@@ -213,3 +213,22 @@ def test_a_time_kept_with_an_offset_is_copied_as_text_as_a_run_on_the_store_read
     assert compute(engine, group_id="g1", as_of=AS_OF, engine="duckdb", config=config,
                    copy=copy).equals(
         compute(engine, group_id="g1", as_of=AS_OF, engine="duckdb", config=config))
+
+
+def test_a_run_that_cannot_write_the_copy_reads_the_store(sqlite_url, group, tmp_path,
+                                                          monkeypatch):
+    from dealerreach.storage.engine import open_store
+
+    engine = open_store(sqlite_url)
+    import_path(engine, group, group_id="g1")
+
+    def full(self, name, parts):  # type: ignore[no-untyped-def]
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(ac.CopyWriter, "add", full)
+    said: list[str] = []
+    done = run_segments(engine, group_id="g1", as_of=AS_OF, now=NOW,
+                        copy_root=tmp_path / "copies", progress=said.append)
+    assert done.opportunities > 50
+    assert any("could not be written" in step for step in said)
+    assert ac.current_copy(engine, root=tmp_path / "copies", group_id="g1") is None

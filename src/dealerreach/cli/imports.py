@@ -105,7 +105,7 @@ def _refresh_copy(report: ImportReport, *, quiet: bool) -> float | None:
         try:
             refresh_copy(open_engine(), root=root, group_id=report.group_id,
                          now=SystemClock().now())
-        except OSError as exc:
+        except Exception as exc:  # the import stands whatever keeps the copy from being written
             err.print(f"[yellow]Warning[/]: the analytics copy was not written ({exc}); "
                       "the next segment run reads the store instead.")
             return None

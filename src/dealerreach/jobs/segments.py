@@ -161,7 +161,10 @@ def run_segments(store: sa.Engine, *, group_id: str, as_of: date, engine: str = 
         copy = current_copy(store, root=copy_root, group_id=group_id)
         if copy is None:
             say("writing the analytics copy from the store")
-            copy = refresh_copy(store, root=copy_root, group_id=group_id, now=now)
+            try:
+                copy = refresh_copy(store, root=copy_root, group_id=group_id, now=now)
+            except OSError as exc:  # no room for it: the run reads the store instead
+                say(f"the analytics copy could not be written ({exc}); reading the store")
     say(f"computing features and segments on {engine}")
     result = compute(store, group_id=group_id, as_of=as_of, engine=engine, config=config,
                      copy=copy)
