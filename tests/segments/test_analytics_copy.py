@@ -195,6 +195,15 @@ def test_dealerreach_import_writes_the_copy_and_off_keeps_none(sqlite_url, group
     assert refreshed.returncode == 0, refreshed.stderr
     assert "Analytics copy of import" in refreshed.stdout
     assert len(list((beside / "g1").iterdir())) == 2
+    # the same delta again changes nothing: its copy is the one before, linked
+    done = _cli(["import", str(_delta(group)), "--json"], env)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["changed_nothing"]
+    copies = sorted((beside / "g1").glob("import-*"), key=lambda p: int(p.name[7:]))
+    assert copies[-1].name == f"import-{report['import_id']}"
+    assert os.stat(copies[-1] / "deals.parquet").st_ino == \
+        os.stat(copies[-2] / "deals.parquet").st_ino
 
 
 def test_a_time_kept_with_an_offset_is_copied_as_text_as_a_run_on_the_store_reads_it(
@@ -232,3 +241,36 @@ def test_a_run_that_cannot_write_the_copy_reads_the_store(sqlite_url, group, tmp
     assert done.opportunities > 50
     assert any("could not be written" in step for step in said)
     assert ac.current_copy(engine, root=tmp_path / "copies", group_id="g1") is None
+
+
+def test_an_import_that_changed_nothing_carries_the_copy_before_it_over(
+        sqlite_url, group, tmp_path):
+    from dealerreach.storage.engine import open_store
+
+    engine = open_store(sqlite_url)
+    root = tmp_path / "copies"
+    import_path(engine, group, group_id="g1")
+    made = ac.refresh_copy(engine, root=root, group_id="g1", now=NOW)
+    assert made is not None
+    again = import_path(engine, group, group_id="g1")
+    assert again.changed_nothing
+    assert ac.current_copy(engine, root=root, group_id="g1") is None  # a newer import
+    carried = ac.carry_copy(engine, root=root, group_id="g1", import_id=again.import_id,
+                            now=NOW)
+    assert carried is not None and carried.import_id == again.import_id
+    assert ac.current_copy(engine, root=root, group_id="g1") == carried
+    assert carried.rows == made.rows
+    for name in STORE_TABLES:  # the same files, linked: nothing copied
+        assert os.stat(carried.path(name)).st_ino == os.stat(made.path(name)).st_ino
+
+
+def test_nothing_is_carried_over_from_an_import_without_a_copy(sqlite_url, group, tmp_path):
+    from dealerreach.storage.engine import open_store
+
+    engine = open_store(sqlite_url)
+    root = tmp_path / "copies"
+    import_path(engine, group, group_id="g1")
+    again = import_path(engine, group, group_id="g1")
+    assert ac.carry_copy(engine, root=root, group_id="g1", import_id=again.import_id,
+                         now=NOW) is None
+    assert not (root / "g1").exists()

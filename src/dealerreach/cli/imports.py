@@ -92,19 +92,25 @@ def _import_with_progress(path: Path, *, group_id: str, profile: str) -> ImportR
 
 def _refresh_copy(report: ImportReport, *, quiet: bool) -> float | None:
     """After a completed import, the group's analytics copy (``jobs.analytics_copy``)
-    is written again; its seconds, or None when none is kept. A failure to write it
+    is written again (or, when the import changed nothing, the copy before it is carried
+    over); its seconds, or None when none is kept. A failure to write it
     loses nothing (segment runs then read the store and write it), so it is a warning."""
     root = copy_root()
     if report.status != "completed" or root is None:
         return None
-    from dealerreach.jobs.analytics_copy import refresh_copy
+    from dealerreach.jobs.analytics_copy import carry_copy, refresh_copy
 
     started = time.perf_counter()
     with err.status("writing the analytics copy", spinner="dots") if not quiet \
             and err.is_terminal else nullcontext():
         try:
-            refresh_copy(open_engine(), root=root, group_id=report.group_id,
-                         now=SystemClock().now())
+            carried = None
+            if report.changed_nothing and report.import_id is not None:
+                carried = carry_copy(open_engine(), root=root, group_id=report.group_id,
+                                     import_id=report.import_id, now=SystemClock().now())
+            if carried is None:
+                refresh_copy(open_engine(), root=root, group_id=report.group_id,
+                             now=SystemClock().now())
         except Exception as exc:  # the import stands whatever keeps the copy from being written
             err.print(f"[yellow]Warning[/]: the analytics copy was not written ({exc}); "
                       "the next segment run reads the store instead.")

@@ -6,8 +6,9 @@ run at 1,000,000 customers, and the tables read into DuckDB filled most of its m
 the rules now scan the files where they lie (decision 0004).
 
 A copy belongs to the newest completed import of its group: ``dealerreach import``
-writes one after each completed import, and a segment run that finds none (or an older
-one) reads the store and writes it on the way. Only imports write the record tables,
+writes one after each completed import (after an import that changed nothing, it links
+the files of the copy before, ``carry_copy``), and a segment run that finds none (or an
+older one) reads the store and writes it on the way. Only imports write the record tables,
 so a copy of the newest import holds what the store holds. A change made to the record
 tables by other means is not seen until ``dealerreach segments refresh-copy``.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import secrets
 import shutil
@@ -152,6 +154,11 @@ class CopyWriter:
         self._work.mkdir()
         self._rows: dict[str, int] = {}
 
+    def link(self, name: str, source: AnalyticsCopy) -> None:
+        """One table, the same file as in ``source`` (a hard link: nothing is copied)."""
+        os.link(source.path(name), self._work / f"{name}.parquet")
+        self._rows[name] = source.rows[name]
+
     def add(self, name: str, parts: Iterable[pa.Table]) -> None:
         """One table, from parts that share one schema (the first part's)."""
         writer: pq.ParquetWriter | None = None
@@ -204,6 +211,32 @@ def _copy_table(writer: CopyWriter, store: sa.Engine, *, group_id: str, name: st
     except MixedValues:
         whole = dict(store_tables(store, group_id=group_id, names=(name,)))
         writer.add(name, [whole[name]])
+
+
+def carry_copy(store: sa.Engine, *, root: Path, group_id: str, import_id: int,
+               now: datetime) -> AnalyticsCopy | None:
+    """After an import that changed nothing, the copy of the import before it serves as
+    the copy of this one (its files linked, not copied). None, and nothing written,
+    when that import has no copy, or ``import_id`` is not the newest completed one."""
+    imports = schema.imports
+    with store.connect() as conn:
+        if newest_import(conn, group_id=group_id) != import_id:
+            return None
+        before = conn.execute(sa.select(sa.func.max(imports.c.import_id)).where(
+            imports.c.group_id == group_id, imports.c.status == "completed",
+            imports.c.import_id < import_id)).scalar()
+    source = None if before is None else _read_manifest(
+        group_folder(root, group_id=group_id) / f"import-{before}")
+    if source is None:
+        return None
+    writer = CopyWriter(root, group_id=group_id, import_id=import_id)
+    try:
+        for name in STORE_TABLES:
+            writer.link(name, source)
+        return writer.finish(now=now)
+    except BaseException:
+        writer.discard()
+        raise
 
 
 def refresh_copy(store: sa.Engine, *, root: Path, group_id: str,
