@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -274,3 +275,20 @@ def test_nothing_is_carried_over_from_an_import_without_a_copy(sqlite_url, group
     assert ac.carry_copy(engine, root=root, group_id="g1", import_id=again.import_id,
                          now=NOW) is None
     assert not (root / "g1").exists()
+
+
+def test_what_a_stopped_writer_left_behind_is_removed_once_it_is_old(
+        sqlite_url, group, tmp_path):
+    from dealerreach.storage.engine import open_store
+
+    engine = open_store(sqlite_url)
+    root = tmp_path / "copies"
+    import_path(engine, group, group_id="g1")
+    (root / "g1" / ".writing-old").mkdir(parents=True)
+    (root / "g1" / ".writing-old" / "deals.parquet").write_bytes(b"half")
+    (root / "g1" / ".writing-young").mkdir()
+    hours_ago = time.time() - 2 * ac.ABANDONED_S
+    os.utime(root / "g1" / ".writing-old", (hours_ago, hours_ago))
+    ac.refresh_copy(engine, root=root, group_id="g1", now=NOW)
+    left = sorted(p.name for p in (root / "g1").iterdir() if p.name.startswith("."))
+    assert left == [".writing-young"]  # another process may still be writing that one

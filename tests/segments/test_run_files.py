@@ -142,3 +142,21 @@ def test_a_features_file_that_cannot_be_written_stores_nothing_of_the_run(
                                                        before.started_at)
     assert [p.name for p in Path(before.features_file).parent.iterdir()] == \
         [Path(before.features_file).name]
+
+
+def test_a_features_file_left_half_written_is_removed_once_it_is_old(tmp_path):
+    import os
+    import time
+
+    from dealerreach.segments import run_files
+
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    old, young = folder / "2026-08-01-aaaa.writing", folder / "2026-08-02-bbbb.writing"
+    old.write_bytes(b"half")
+    young.write_bytes(b"half")
+    hours_ago = time.time() - 2 * run_files.ABANDONED_S
+    os.utime(old, (hours_ago, hours_ago))
+    path = run_files.new_features_path(folder, as_of=AS_OF)
+    assert path.parent == folder and path.name.startswith("2026-09-01-")
+    assert sorted(p.name for p in folder.iterdir()) == [young.name]

@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 import shutil
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,8 @@ LAYOUT = 1
 MANIFEST = "manifest.json"
 #: how many copies of a group are kept (the newest, and the one a run may still read)
 KEPT = 2
+#: a work folder this old (seconds) was left by a process stopped while writing
+ABANDONED_S = 3600
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
 _ARROW_TIMES = {"date": pa.date32(), "timestamp": pa.timestamp("us")}
 
@@ -194,11 +197,19 @@ class CopyWriter:
 
 
 def _prune(group: Path) -> None:
-    """Keep the newest ``KEPT`` copies of a group."""
+    """Keep the newest ``KEPT`` copies of a group, and remove what a process stopped
+    while writing left behind (work folders older than ``ABANDONED_S``)."""
     copies = sorted((p for p in group.glob("import-*") if p.name[7:].isdigit()),
                     key=lambda p: int(p.name[7:]), reverse=True)
     for old in copies[KEPT:]:
         shutil.rmtree(old, ignore_errors=True)
+    stale = time.time() - ABANDONED_S
+    for left in [*group.glob(".writing-*"), *group.glob(".old-*")]:
+        try:
+            if left.stat().st_mtime < stale:
+                shutil.rmtree(left, ignore_errors=True)
+        except FileNotFoundError:  # another process removed it meanwhile
+            continue
 
 
 def _copy_table(writer: CopyWriter, store: sa.Engine, *, group_id: str, name: str) -> None:

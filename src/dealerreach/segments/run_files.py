@@ -12,6 +12,7 @@ A PostgreSQL store keeps the JSON in the database, which every machine can read.
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ import pyarrow.parquet as pq
 
 #: rows per row group: reading one opportunity reads one group
 ROW_GROUP_ROWS = 16_384
+#: a file being written this old (seconds) was left by a process stopped while writing
+ABANDONED_S = 3600
 
 
 class FeaturesUnavailable(Exception):
@@ -36,6 +39,13 @@ def new_features_path(folder: Path, *, as_of: date) -> Path:
     """A new file name for a run of ``as_of`` (a re-run never writes over the file of
     the run it replaces, which stays until the new run is stored)."""
     folder.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - ABANDONED_S
+    for left in folder.glob("*.writing"):  # left by a process stopped while writing
+        try:
+            if left.stat().st_mtime < stale:
+                left.unlink()
+        except FileNotFoundError:
+            continue
     return folder / f"{as_of.isoformat()}-{secrets.token_hex(6)}.parquet"
 
 
