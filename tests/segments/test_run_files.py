@@ -144,19 +144,28 @@ def test_a_features_file_that_cannot_be_written_stores_nothing_of_the_run(
         [Path(before.features_file).name]
 
 
-def test_a_features_file_left_half_written_is_removed_once_it_is_old(tmp_path):
+def test_what_a_stopped_run_left_is_removed_once_it_is_old(group, tmp_path):
     import os
     import time
 
     from dealerreach.segments import run_files
 
-    folder = tmp_path / "runs"
-    folder.mkdir()
-    old, young = folder / "2026-08-01-aaaa.writing", folder / "2026-08-02-bbbb.writing"
-    old.write_bytes(b"half")
-    young.write_bytes(b"half")
+    engine = _store(tmp_path / "s.db", group)
+    root = tmp_path / "copies"
+    run.run_segments(engine, group_id="g1", as_of=AS_OF, now=NOW, copy_root=root)
+    stored = Path(_run_row(engine).features_file)
+    folder = stored.parent
+    half, orphan = folder / "2026-08-01-aaaa.writing", folder / "2026-08-01-bbbb.parquet"
+    young = folder / "2026-08-02-cccc.parquet"  # a run under way may be writing it
+    for path in (half, orphan, young):
+        path.write_bytes(b"left")
     hours_ago = time.time() - 2 * run_files.ABANDONED_S
-    os.utime(old, (hours_ago, hours_ago))
-    path = run_files.new_features_path(folder, as_of=AS_OF)
-    assert path.parent == folder and path.name.startswith("2026-09-01-")
-    assert sorted(p.name for p in folder.iterdir()) == [young.name]
+    for path in (half, orphan, stored):
+        os.utime(path, (hours_ago, hours_ago))
+    run.run_segments(engine, group_id="g1", as_of=date(2026, 9, 2), now=NOW, copy_root=root)
+    # the run of 2026-09-01 is still stored, its file old but named by it: kept
+    assert Path(_run_row(engine).features_file) == stored
+    files = sorted(p.name for p in folder.iterdir())
+    assert stored.name in files and young.name in files
+    assert half.name not in files and orphan.name not in files
+    assert len(files) == 3  # the two runs' files and the young one

@@ -33,7 +33,12 @@ from dealerreach.jobs.analytics_copy import (
 )
 from dealerreach.jobs.engines import Stager, open_inputs
 from dealerreach.segments.assign import assign_segments
-from dealerreach.segments.run_files import new_features_path, runs_folder, write_features
+from dealerreach.segments.run_files import (
+    new_features_path,
+    remove_leftovers,
+    runs_folder,
+    write_features,
+)
 from dealerreach.storage import schema
 from dealerreach.storage.arrow import adbc_connection, is_postgres
 from dealerreach.storage.config import load_config
@@ -137,6 +142,14 @@ def _for_store(table: pa.Table, *, postgres: bool) -> pa.Table:
     return pa.table(cols, names=table.column_names)
 
 
+def _features_files(store: sa.Engine, *, group_id: str) -> set[str]:
+    """The features files the group's stored runs name."""
+    runs = schema.segment_runs
+    with store.connect() as conn:
+        return {str(f) for f in conn.execute(sa.select(runs.c.features_file).where(
+            runs.c.group_id == group_id, runs.c.features_file.isnot(None))).scalars()}
+
+
 def _previous_as_of(conn: sa.Connection, *, group_id: str, as_of: date) -> date | None:
     runs = schema.segment_runs
     return conn.execute(sa.select(sa.func.max(runs.c.as_of)).where(
@@ -172,8 +185,9 @@ def run_segments(store: sa.Engine, *, group_id: str, as_of: date, engine: str = 
     moves = _movements(store, result, group_id=group_id, as_of=as_of, previous=previous)
     kept = None
     if copy_root is not None and not is_postgres(store):
-        kept = new_features_path(runs_folder(group_folder(copy_root, group_id=group_id)),
-                                 as_of=as_of)
+        folder = runs_folder(group_folder(copy_root, group_id=group_id))
+        kept = new_features_path(folder, as_of=as_of)
+        remove_leftovers(folder, named=_features_files(store, group_id=group_id))
     record = _RunRecord(group_id=group_id, as_of=as_of, engine=engine, now=now,
                         started=started, count=result.num_rows, previous=previous,
                         config=config, feature_columns=result.column_names,

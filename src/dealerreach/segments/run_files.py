@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,14 +40,24 @@ def new_features_path(folder: Path, *, as_of: date) -> Path:
     """A new file name for a run of ``as_of`` (a re-run never writes over the file of
     the run it replaces, which stays until the new run is stored)."""
     folder.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - ABANDONED_S
-    for left in folder.glob("*.writing"):  # left by a process stopped while writing
+    return folder / f"{as_of.isoformat()}-{secrets.token_hex(6)}.parquet"
+
+
+def remove_leftovers(folder: Path, *, named: Collection[str]) -> list[Path]:
+    """Remove what a process stopped mid-run left in a group's runs folder: files
+    being written, and whole files no run names (written, but the run was never
+    stored), once an hour old (a run under way may be writing a younger one)."""
+    stale, removed = time.time() - ABANDONED_S, []
+    for left in [*folder.glob("*.writing"), *folder.glob("*.parquet")]:
+        if left.suffix == ".parquet" and str(left) in named:
+            continue
         try:
             if left.stat().st_mtime < stale:
                 left.unlink()
-        except FileNotFoundError:
+                removed.append(left)
+        except FileNotFoundError:  # another process removed it meanwhile
             continue
-    return folder / f"{as_of.isoformat()}-{secrets.token_hex(6)}.parquet"
+    return removed
 
 
 def write_features(result: pa.Table, *, path: Path) -> Path:
