@@ -21,6 +21,7 @@ from dealerreach.features.inputs import STORE_TABLES
 from dealerreach.ingest.run import import_path
 from dealerreach.jobs import analytics_copy as ac
 from dealerreach.jobs.segments import compute, run_segments
+from dealerreach.leftovers import ABANDONED_S
 from dealerreach.storage import schema
 from dealerreach.testing.generator import generate_group
 
@@ -287,7 +288,7 @@ def test_what_a_stopped_writer_left_behind_is_removed_once_it_is_old(
     (root / "g1" / ".writing-old").mkdir(parents=True)
     (root / "g1" / ".writing-old" / "deals.parquet").write_bytes(b"half")
     (root / "g1" / ".writing-young").mkdir()
-    hours_ago = time.time() - 2 * ac.ABANDONED_S
+    hours_ago = time.time() - 2 * ABANDONED_S
     os.utime(root / "g1" / ".writing-old", (hours_ago, hours_ago))
     ac.refresh_copy(engine, root=root, group_id="g1", now=NOW)
     left = sorted(p.name for p in (root / "g1").iterdir() if p.name.startswith("."))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from dealerreach.ingest.run import import_path
 from dealerreach.jobs import segments as run
+from dealerreach.leftovers import ABANDONED_S
 from dealerreach.segments.export import stored_opportunity
 from dealerreach.segments.run_files import FeaturesUnavailable
 from dealerreach.storage import schema
@@ -148,7 +149,6 @@ def test_what_a_stopped_run_left_is_removed_once_it_is_old(group, tmp_path):
     import os
     import time
 
-    from dealerreach.segments import run_files
 
     engine = _store(tmp_path / "s.db", group)
     root = tmp_path / "copies"
@@ -159,7 +159,7 @@ def test_what_a_stopped_run_left_is_removed_once_it_is_old(group, tmp_path):
     young = folder / "2026-08-02-cccc.parquet"  # a run under way may be writing it
     for path in (half, orphan, young):
         path.write_bytes(b"left")
-    hours_ago = time.time() - 2 * run_files.ABANDONED_S
+    hours_ago = time.time() - 2 * ABANDONED_S
     for path in (half, orphan, stored):
         os.utime(path, (hours_ago, hours_ago))
     run.run_segments(engine, group_id="g1", as_of=date(2026, 9, 2), now=NOW, copy_root=root)

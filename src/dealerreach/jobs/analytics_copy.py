@@ -25,7 +25,6 @@ import os
 import re
 import secrets
 import shutil
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +35,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dealerreach.features.inputs import COLUMN_TYPES, STORE_TABLES
+from dealerreach.leftovers import remove_abandoned
 from dealerreach.storage import schema
 from dealerreach.storage.arrow import MixedValues, each_part, each_table, is_postgres
 
@@ -46,8 +46,6 @@ LAYOUT = 1
 MANIFEST = "manifest.json"
 #: how many copies of a group are kept (the newest, and the one a run may still read)
 KEPT = 2
-#: a work folder this old (seconds) was left by a process stopped while writing
-ABANDONED_S = 3600
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
 _ARROW_TIMES = {"date": pa.date32(), "timestamp": pa.timestamp("us")}
 
@@ -195,21 +193,23 @@ class CopyWriter:
     def discard(self) -> None:
         shutil.rmtree(self._work, ignore_errors=True)
 
+    def __enter__(self) -> CopyWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        """A copy left unfinished by an error leaves nothing behind."""
+        if kind is not None:
+            self.discard()
+
 
 def _prune(group: Path) -> None:
     """Keep the newest ``KEPT`` copies of a group, and remove what a process stopped
-    while writing left behind (work folders older than ``ABANDONED_S``)."""
+    while writing left behind (``leftovers.remove_abandoned``)."""
     copies = sorted((p for p in group.glob("import-*") if p.name[7:].isdigit()),
                     key=lambda p: int(p.name[7:]), reverse=True)
     for old in copies[KEPT:]:
         shutil.rmtree(old, ignore_errors=True)
-    stale = time.time() - ABANDONED_S
-    for left in [*group.glob(".writing-*"), *group.glob(".old-*")]:
-        try:
-            if left.stat().st_mtime < stale:
-                shutil.rmtree(left, ignore_errors=True)
-        except FileNotFoundError:  # another process removed it meanwhile
-            continue
+    remove_abandoned([*group.glob(".writing-*"), *group.glob(".old-*")])
 
 
 def _copy_table(writer: CopyWriter, store: sa.Engine, *, group_id: str, name: str) -> None:
@@ -240,14 +240,10 @@ def carry_copy(store: sa.Engine, *, root: Path, group_id: str, import_id: int,
         group_folder(root, group_id=group_id) / f"import-{before}")
     if source is None:
         return None
-    writer = CopyWriter(root, group_id=group_id, import_id=import_id)
-    try:
+    with CopyWriter(root, group_id=group_id, import_id=import_id) as writer:
         for name in STORE_TABLES:
             writer.link(name, source)
         return writer.finish(now=now)
-    except BaseException:
-        writer.discard()
-        raise
 
 
 def refresh_copy(store: sa.Engine, *, root: Path, group_id: str,
@@ -258,11 +254,7 @@ def refresh_copy(store: sa.Engine, *, root: Path, group_id: str,
         newest = newest_import(conn, group_id=group_id)
     if newest is None:
         return None
-    writer = CopyWriter(root, group_id=group_id, import_id=newest)
-    try:
+    with CopyWriter(root, group_id=group_id, import_id=newest) as writer:
         for name in STORE_TABLES:
             _copy_table(writer, store, group_id=group_id, name=name)
         return writer.finish(now=now)
-    except BaseException:
-        writer.discard()
-        raise

@@ -12,7 +12,6 @@ A PostgreSQL store keeps the JSON in the database, which every machine can read.
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Collection
 from datetime import date
 from pathlib import Path
@@ -22,10 +21,10 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from dealerreach.leftovers import remove_abandoned
+
 #: rows per row group: reading one opportunity reads one group
 ROW_GROUP_ROWS = 16_384
-#: a file being written this old (seconds) was left by a process stopped while writing
-ABANDONED_S = 3600
 
 
 class FeaturesUnavailable(Exception):
@@ -46,18 +45,9 @@ def new_features_path(folder: Path, *, as_of: date) -> Path:
 def remove_leftovers(folder: Path, *, named: Collection[str]) -> list[Path]:
     """Remove what a process stopped mid-run left in a group's runs folder: files
     being written, and whole files no run names (written, but the run was never
-    stored), once an hour old (a run under way may be writing a younger one)."""
-    stale, removed = time.time() - ABANDONED_S, []
-    for left in [*folder.glob("*.writing"), *folder.glob("*.parquet")]:
-        if left.suffix == ".parquet" and str(left) in named:
-            continue
-        try:
-            if left.stat().st_mtime < stale:
-                left.unlink()
-                removed.append(left)
-        except FileNotFoundError:  # another process removed it meanwhile
-            continue
-    return removed
+    stored), once old enough (``leftovers.remove_abandoned``)."""
+    return remove_abandoned([*folder.glob("*.writing"),
+                             *(p for p in folder.glob("*.parquet") if str(p) not in named)])
 
 
 def write_features(result: pa.Table, *, path: Path) -> Path:
