@@ -11,8 +11,8 @@ stored run (``dealerreach segments run`` first). Jobs:
   run of D is removed first, outside the timing, so every measurement is the day's
   first run.
 - ``pandas``: the baseline in ``baseline_pandas.py`` (read the same input, the copy or
-  the store; compute the export's columns), then its rows compared with the stored
-  dealerreach run of D.
+  the store; compute the same rules), then its rows compared with the stored
+  dealerreach run of D, every column the baseline computes.
 """
 
 from __future__ import annotations
