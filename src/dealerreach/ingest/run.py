@@ -7,20 +7,17 @@ as it was. A refused import is then recorded on its own, so the history shows it
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import psycopg
-import pyarrow as pa
 import sqlalchemy as sa
 
 from dealerreach.clock import Clock, SystemClock
-from dealerreach.ingest.clean import NO_VALUATION_KEY, CellContext, valuation_key
+from dealerreach.ingest.clean import CellContext
 from dealerreach.ingest.column_values import Columns
 from dealerreach.ingest.customer_rows import (
     created_version_columns,
@@ -34,9 +31,11 @@ from dealerreach.ingest.identity import resolve_group
 from dealerreach.ingest.key_index import KeyGatherer, KeyIndex
 from dealerreach.ingest.profiles import Profile, get_profile
 from dealerreach.ingest.read_ahead import read_ahead
-from dealerreach.ingest.rows import Chunk, Issue, Record, RowReader
+from dealerreach.ingest.references import REFERENCED, References, referenced_files
+from dealerreach.ingest.report import ImportReport, IssueLog
+from dealerreach.ingest.rows import Chunk, Record, RowReader
 from dealerreach.ingest.source import ImportRefused, ImportSource
-from dealerreach.ingest.spec import BY_NAME, CUSTOMER_REFERENCES, VEHICLE_REFERENCES, FileSpec
+from dealerreach.ingest.spec import BY_NAME, VEHICLE_REFERENCES, FileSpec
 from dealerreach.ingest.upsert import (
     Counts,
     PreparedColumns,
@@ -58,55 +57,6 @@ LOOKUP_KEYS = {"ro_lines.csv": ("rooftop_id", "line_no", "ro_number"),
 #: files a first load inserts column by column (the rest: record by record)
 COLUMNAR = frozenset({"customers.csv", "vehicles.csv", "deals.csv", "repair_orders.csv",
                       "ro_lines.csv", "leads.csv", "valuations.csv"})
-#: the columns a valuation's key is made of (``clean.valuation_key``)
-VALUATION_KEY_COLUMNS = ("vin", "year", "make", "model", "trim")
-#: files other files refer to, and the key columns a reference names
-REFERENCED = {"customers.csv": ("rooftop_id", "customer_id"), "vehicles.csv": ("vin",),
-              "repair_orders.csv": ("rooftop_id", "ro_number")}
-#: how many issues a report keeps in memory to show; all are stored
-SHOWN_ISSUES = 1000
-
-
-@dataclass
-class ImportReport:
-    import_id: int | None
-    group_id: str
-    source: str
-    profile: str
-    status: str  # "completed" | "refused"
-    message: str | None = None
-    files: dict[str, Counts] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    warnings: int = 0
-    rejected: int = 0
-    bare_vehicles: int = 0
-    bare_rooftops: int = 0
-    #: records whose person or household resolving the group changed (a first load's
-    #: customers are stored with their own, so only those joined to others count)
-    persons_changed: int = 0
-    duration_s: float = 0.0
-
-    @property
-    def changed_nothing(self) -> bool:
-        return self.status == "completed" and not (
-            self.bare_vehicles or self.bare_rooftops
-            or any(c.inserted or c.updated for c in self.files.values()))
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "import_id": self.import_id,
-            "status": self.status,
-            "message": self.message,
-            "files": {name: c.as_dict() for name, c in self.files.items()},
-            "warnings": self.warnings,
-            "rejected": self.rejected,
-            "bare_vehicles": self.bare_vehicles,
-            "bare_rooftops": self.bare_rooftops,
-            "changed_nothing": self.changed_nothing,
-            "duration_s": round(self.duration_s, 3),
-        }
-
-
 def import_path(engine: sa.Engine, path: Path, *, group_id: str, profile: str = "canonical",
                 clock: Clock | None = None, progress: Progress | None = None,
                 batch_rows: int = 20000, default_country: str = "US",
@@ -171,7 +121,6 @@ class _Run:
         self.now = clock.now()
         self.default_country = default_country
         self.vectorised = vectorised
-        self.pending_issues: list[Issue] = []
         self.stores = {name: TableStore(conn, table, group_id=self.group_id,
                                         key=LOOKUP_KEYS.get(name, BY_NAME[name].key))
                        for name, table in schema.RECORD_TABLES.items()}
@@ -182,6 +131,11 @@ class _Run:
         self.key_index: dict[str, KeyIndex] = {}
         #: first-load writes: on a second thread on PostgreSQL, in turn elsewhere
         self._writes = Writes(beside=conn.dialect.name == "postgresql")
+        self.issues = IssueLog(conn, report, before_write=self._writes.finish)
+        self.refs = References(stores=self.stores, group_id=self.group_id,
+                               rooftop_country=self.rooftop_country,
+                               key_index=self.key_index, counts=report,
+                               add_issue=self.issues.add)
 
     # -- the run ---------------------------------------------------------------------
 
@@ -197,7 +151,7 @@ class _Run:
                 self.report.files[spec.name] = self._import_file(spec)
         if "customers.csv" in self.report.files:
             self.report.persons_changed = resolve_group(self.conn, group_id=self.group_id)
-        self._flush_issues(final=True)
+        self.issues.flush(final=True)
         self.report.status = "completed"
         self.report.duration_s = time.perf_counter() - started
         self._finish_record()
@@ -226,23 +180,24 @@ class _Run:
             for chunk in chunks:
                 columnar = bool(chunk.rows) and fresh and spec.name in COLUMNAR
                 if columnar and spec.name == "valuations.csv":
-                    chunk = self._with_valuation_keys(chunk, reader)
+                    chunk = self.refs.with_valuation_keys(chunk, reader)
                 if columnar:
                     stored = self._insert_chunk(spec, chunk, reader, counts)
                 elif len(chunk):
                     self._writes.finish()
-                    batch = self._check_references(spec, chunk.as_records(), reader)
+                    batch = self.refs.checked(spec, chunk.as_records(), reader,
+                                              shown_name=self._display(spec))
                     if not (fresh and self._insert_new(spec, batch, counts)):
                         self._upsert(spec, batch, counts)
                     stored = Chunk(records=batch)
                 if keys is not None and len(chunk):
                     keys.add(stored_columns(stored, REFERENCED[spec.name]))
                 done = max(done, chunk.last_row - 1)
-                self._take_issues(reader)
+                self.issues.take(reader)
                 if self.progress:
                     self.progress(spec.name, done)
         self._writes.finish()
-        self._take_issues(reader)
+        self.issues.take(reader)
         counts.rejected = reader.rejected
         counts.read = counts.inserted + counts.updated + counts.unchanged + counts.rejected
         if self.progress:
@@ -253,21 +208,14 @@ class _Run:
             self.key_index[spec.name] = index
         return counts
 
-    def _known(self, target: str, keys: Sequence[tuple | None]) -> list[bool]:
-        """Per reference (None: empty), whether the target table holds its key."""
-        index = self.key_index.get(target)
-        if index is not None:
-            return index.contains(keys)
-        known = self.stores[target].existing_keys(k for k in keys if k is not None)
-        return [k is not None and k in known for k in keys]
-
     # -- cleaning context ------------------------------------------------------------
 
     def _load_rooftops(self) -> None:
         t = schema.rooftops
         rows = self.conn.execute(sa.select(t.c.rooftop_id, t.c.country)
                                  .where(t.c.group_id == self.group_id))
-        self.rooftop_country = {r.rooftop_id: r.country for r in rows}
+        self.rooftop_country.clear()  # the same dictionary the references read
+        self.rooftop_country.update((r.rooftop_id, r.country) for r in rows)
 
     def _context_for(self, rooftop_cell: str) -> CellContext:
         rooftop = rooftop_cell.strip()
@@ -276,101 +224,6 @@ class _Run:
         if ctx is None:
             ctx = self._contexts[country] = CellContext(country=country)
         return ctx
-
-    # -- references --------------------------------------------------------------------
-
-    def _check_references(self, spec: FileSpec, batch: list[Record],
-                          reader: RowReader) -> list[Record]:
-        if spec.column("rooftop_id") and spec.name != "rooftops.csv":
-            self._create_bare_rooftops(spec, batch)
-        if spec.name in CUSTOMER_REFERENCES:
-            batch = self._require(batch, reader, target="customers.csv",
-                                  columns=("rooftop_id", "customer_id"), what="customer")
-        if spec.name == "ro_lines.csv":
-            batch = self._require(batch, reader, target="repair_orders.csv",
-                                  columns=("rooftop_id", "ro_number"), what="repair order")
-        if spec.name == "valuations.csv":
-            batch = self._valuation_keys(batch, reader)
-        if spec.name in VEHICLE_REFERENCES:
-            self._create_bare_vehicles(batch, columns=VEHICLE_REFERENCES[spec.name])
-        return batch
-
-    def _require(self, batch: list[Record], reader: RowReader, *, target: str,
-                 columns: tuple[str, str], what: str) -> list[Record]:
-        first, last = columns
-        keys: list[tuple | None] = [
-            None if (v := rec.values).get(last) in (None, "") else (v.get(first), v.get(last))
-            for rec in batch]
-        known = self._known(target, keys)
-        kept = []
-        for rec, k, found in zip(batch, keys, known, strict=True):
-            if k is None or found:
-                kept.append(rec)
-            else:
-                reader.reject(rec, column=columns[-1],
-                              reason=f"{what} {k[0]}/{k[1]} is in neither this import "
-                                     "nor the store")
-        return kept
-
-    def _valuation_keys(self, batch: list[Record], reader: RowReader) -> list[Record]:
-        kept = []
-        for rec in batch:
-            key = valuation_key(*(rec.values.get(c) for c in VALUATION_KEY_COLUMNS))
-            if key is None:
-                reader.reject(rec, column="vin", reason=NO_VALUATION_KEY)
-                continue
-            rec.values["valuation_key"] = key
-            kept.append(rec)
-        return kept
-
-    def _with_valuation_keys(self, chunk: Chunk, reader: RowReader) -> Chunk:
-        """A chunk of valuations with their keys, rows that name no vehicle rejected."""
-        rows = ChunkRows(chunk)
-        keys = [valuation_key(*values) for values in zip(
-            *(rows.column(c) for c in VALUATION_KEY_COLUMNS), strict=True)]
-        for at, key in enumerate(keys):
-            if key is None:
-                rows.reject(at, reader, column="vin", reason=NO_VALUATION_KEY)
-        rows.set_column("valuation_key", keys)
-        return rows.kept_chunk()
-
-    def _create_bare_rooftops(self, spec: FileSpec, batch: list[Record]) -> None:
-        for rec in batch:
-            rooftop = rec.values.get("rooftop_id")
-            if rooftop and rooftop not in self.rooftop_country:
-                self.stores["rooftops.csv"].insert([_bare_row(
-                    schema.rooftops, group_id=self.group_id, rooftop_id=rooftop)])
-                self.rooftop_country[str(rooftop)] = None
-                self.report.bare_rooftops += 1
-                self._add_issue(Issue("warning", self._display(spec), rec.row, "rooftop_id",
-                                      str(rooftop), "rooftop not in rooftops.csv nor the "
-                                      "store: a bare rooftop record was created"))
-
-    def _create_bare_vehicles(self, batch: list[Record], *, columns: tuple[str, ...]) -> None:
-        self._create_bare_vehicle_keys(
-            {str(rec.values[c]) for rec in batch for c in columns if rec.values.get(c)})
-
-    def _create_bare_vehicle_keys(self, vins: set[str]) -> None:
-        self._store_bare_vehicles(self._unknown_vehicles(vins))
-
-    def _unknown_vehicles(self, vins: set[str]) -> list[str]:
-        """The VINs, in order, that neither this import nor the store has a vehicle of
-        (looked up in the store unless the vehicles' keys are in memory)."""
-        ordered = sorted(vins)
-        index = self.key_index.get("vehicles.csv")
-        known = (index.contains_columns([pa.array(ordered, pa.string())]).tolist()
-                 if index is not None else self._known("vehicles.csv", [(v,) for v in ordered]))
-        return [v for v, is_known in zip(ordered, known, strict=True) if not is_known]
-
-    def _store_bare_vehicles(self, vins: list[str]) -> None:
-        """Bare vehicle records for VINs no vehicle has."""
-        self.stores["vehicles.csv"].insert([
-            _bare_row(schema.vehicles, group_id=self.group_id, vin=v) for v in vins])
-        if "vehicles.csv" in self.key_index:
-            self.key_index["vehicles.csv"].add((v,) for v in vins)
-        self.report.bare_vehicles += len(vins)
-
-    # -- upsert ----------------------------------------------------------------------
 
     # -- first loads by columns ---------------------------------------------------------
 
@@ -385,14 +238,9 @@ class _Run:
         On PostgreSQL the chunk is written by a second thread (``_writes``) while this
         one prepares the next: the server then works while the next rows are made."""
         rows = ChunkRows(chunk)
-        if any(target not in self.key_index for target in _references(spec)):
+        if any(target not in self.key_index for target in referenced_files(spec)):
             self._writes.finish()  # references are looked up in the store
-        if spec.name in CUSTOMER_REFERENCES:
-            self._require_columns(rows, reader, target="customers.csv",
-                                  columns=("rooftop_id", "customer_id"), what="customer")
-        if spec.name == "ro_lines.csv":
-            self._require_columns(rows, reader, target="repair_orders.csv",
-                                  columns=("rooftop_id", "ro_number"), what="repair order")
+        self.refs.require_columns(spec, rows, reader)
         table = schema.RECORD_TABLES[spec.name]
         kept = rows.kept_chunk()
         columns = new_columns(table, spec, kept, group_id=self.group_id)
@@ -407,13 +255,15 @@ class _Run:
             rows.distinct(("rooftop_id",), rejected=True) - self.rooftop_country.keys())
         vins = (rows.distinct(VEHICLE_REFERENCES[spec.name])
                 if spec.name in VEHICLE_REFERENCES else set())
-        bare_vins = self._unknown_vehicles(vins) if "vehicles.csv" in self.key_index else None
+        bare_vins = (self.refs.unknown_vehicles(vins) if "vehicles.csv" in self.key_index
+                     else None)
         self._writes.finish()
         if new_rooftops:
-            self._create_bare_rooftops(spec, [Record(row, {"rooftop_id": r})
-                                              for row, r in rows.in_order("rooftop_id")])
-        self._store_bare_vehicles(self._unknown_vehicles(vins) if bare_vins is None
-                                  else bare_vins)
+            self.refs.create_bare_rooftops([Record(row, {"rooftop_id": r})
+                                            for row, r in rows.in_order("rooftop_id")],
+                                           shown_name=self._display(spec))
+        self.refs.store_bare_vehicles(self.refs.unknown_vehicles(vins) if bare_vins is None
+                                      else bare_vins)
         self._writes.start(partial(self._write_new, self.stores[spec.name], rows_ready,
                                    records, len(kept.rows), versions=versions),
                            inserted=partial(self._inserted, counts, len(kept)),
@@ -453,26 +303,6 @@ class _Run:
         append_rows(self.conn, schema.customer_versions, [
             v for row in rows
             for v in version(None, row, import_id=self.report.import_id, now=self.now)])
-
-    def _require_columns(self, rows: ChunkRows, reader: RowReader, *, target: str,
-                         columns: tuple[str, str], what: str) -> None:
-        """Reject the rows whose reference is in neither this import nor the store
-        (a row with an empty reference refers to nothing)."""
-        index = self.key_index.get(target)
-        if index is not None:
-            parts = [rows.key_column(c) for c in columns]
-            unknown = np.flatnonzero(~index.contains_columns(parts)).tolist()
-            if not unknown:
-                return
-        first, last = (rows.column(c) for c in columns)
-        if index is None:
-            keys = [None if b in (None, "") else (a, b) for a, b in zip(first, last, strict=True)]
-            unknown = [n for n, known in enumerate(self._known(target, keys)) if not known]
-        for n in unknown:
-            if last[n] not in (None, ""):
-                rows.reject(n, reader, column=columns[-1],
-                            reason=f"{what} {first[n]}/{last[n]} is in neither this import "
-                                   "nor the store")
 
     def _insert_new(self, spec: FileSpec, batch: list[Record], counts: Counts) -> bool:
         """Insert a batch of keys new to the store without looking them up, when the
@@ -534,42 +364,8 @@ class _Run:
             derive_identity_keys(row)
         return row
 
-    # -- issues ----------------------------------------------------------------------
-
-    def _take_issues(self, reader: RowReader) -> None:
-        for issue in reader.issues:
-            self._add_issue(issue)
-        reader.issues.clear()
-        self._flush_issues()
-
-    def _add_issue(self, issue: Issue) -> None:
-        if issue.severity == "warning":
-            self.report.warnings += 1
-        else:
-            self.report.rejected += 1
-        if len(self.report.issues) < SHOWN_ISSUES:
-            self.report.issues.append(issue)
-        self.pending_issues.append(issue)
-
-    def _flush_issues(self, *, final: bool = False) -> None:
-        if not self.pending_issues or (len(self.pending_issues) < 5000 and not final):
-            return
-        self._writes.finish()
-        append_rows(self.conn, schema.import_issues, [
-            {"import_id": self.report.import_id, "severity": i.severity, "file": i.file,
-             "row": i.row, "column": i.column, "value": i.value, "reason": i.reason,
-             "record": i.record}
-            for i in self.pending_issues])
-        self.pending_issues.clear()
-
     def _display(self, spec: FileSpec) -> str:
         return self.profile.file_name(spec.name)
-
-
-def _references(spec: FileSpec) -> list[str]:
-    """The files whose records a file's rows must name (checked before they are stored)."""
-    targets = ["customers.csv"] if spec.name in CUSTOMER_REFERENCES else []
-    return targets + (["repair_orders.csv"] if spec.name == "ro_lines.csv" else [])
 
 
 def _compared(table: sa.Table) -> list[str]:
@@ -578,10 +374,3 @@ def _compared(table: sa.Table) -> list[str]:
 
 #: columns the identity step owns (an upsert never compares or writes them)
 _DERIVED = ("person_id", "household_id")
-
-
-
-
-def _bare_row(table: sa.Table, **values: Any) -> dict:
-    """A record known only from a reference (columns left out are unknown)."""
-    return {**values, "is_bare": True}
