@@ -2,7 +2,8 @@
 
 The rules run on the chosen engine; the result comes back as Arrow and is written in
 one transaction (a re-run of a date replaces that date), together with the movements
-since the previous run: which opportunities entered and left each segment.
+since the previous run: which opportunities entered and left each segment. On the
+``postgres`` engine the result never leaves the database (``jobs.segments_postgres``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from contextlib import closing, nullcontext
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -23,16 +24,13 @@ import sqlalchemy as sa
 
 from dealerreach.ahead import made_ahead
 from dealerreach.features.config import RuleConfig
-from dealerreach.features.frame import opportunity_features
-from dealerreach.features.staging import settling_with
 from dealerreach.jobs.analytics_copy import (
-    AnalyticsCopy,
     current_copy,
     group_folder,
     refresh_copy,
 )
-from dealerreach.jobs.engines import Stager, open_inputs
-from dealerreach.segments.assign import assign_segments
+from dealerreach.jobs.run_result import STORED_COLUMNS, compute
+from dealerreach.jobs.segments_postgres import write_in_database
 from dealerreach.segments.run_files import (
     new_features_path,
     remove_leftovers,
@@ -43,16 +41,10 @@ from dealerreach.storage import schema
 from dealerreach.storage.arrow import adbc_connection, is_postgres
 from dealerreach.storage.config import load_config
 
-STORED_COLUMNS = [c.name for c in schema.opportunity_segments.columns
-                  if c.name not in ("group_id", "as_of", "features")]
 _OWN_COLUMNS = frozenset(STORED_COLUMNS)
 Progress = Callable[[str], None]
 #: opportunities written (and their features turned into JSON) at a time
 WRITE_BATCH_ROWS = 50_000
-#: Engines on which every settled table is materialised (``features.staging``): both
-#: inline a subquery's columns into every use, which cost more than the temporary
-#: tables (PostgreSQL spent 11 s of a 100k-customer run on one such projection).
-SETTLE_BY_STAGING = frozenset({"duckdb", "postgres"})
 
 
 @dataclass(frozen=True)
@@ -65,25 +57,6 @@ class SegmentRun:
     entered: int
     left: int
     duration_s: float
-
-
-def compute(store: sa.Engine, *, group_id: str, as_of: date, engine: str,
-            config: RuleConfig, copy: AnalyticsCopy | None = None) -> pa.Table:
-    """Every opportunity on D with its features and segments, as Arrow (sorted by VIN);
-    on duckdb read from ``copy`` when given, else from the store."""
-    with open_inputs(store, engine=engine, group_id=group_id, as_of=as_of,
-                     copy=copy) as (con, inputs):
-        stage = Stager(con, engine)
-        try:
-            with settling_with(stage) if engine in SETTLE_BY_STAGING else nullcontext():
-                features = opportunity_features(inputs, as_of=as_of, config=config,
-                                                stage=stage)
-            frame = assign_segments(features, as_of=as_of, config=config)
-            frame = frame.select([c for c in frame.columns if not c.startswith("_")])
-            result = con.to_pyarrow(frame.order_by("vin"))
-        finally:
-            stage.close()
-    return result
 
 
 def feature_json_sql(columns: Sequence[str]) -> str:
@@ -179,6 +152,9 @@ def run_segments(store: sa.Engine, *, group_id: str, as_of: date, engine: str = 
             except OSError as exc:  # no room for it: the run reads the store instead
                 say(f"the analytics copy could not be written ({exc}); reading the store")
     say(f"computing features and segments on {engine}")
+    if engine == "postgres":
+        return _run_in_database(store, group_id=group_id, as_of=as_of, now=now,
+                                started=started, config=config, previous=previous, say=say)
     result = compute(store, group_id=group_id, as_of=as_of, engine=engine, config=config,
                      copy=copy)
     say("writing opportunities and movements")
@@ -199,6 +175,22 @@ def run_segments(store: sa.Engine, *, group_id: str, as_of: date, engine: str = 
     entered = sum(1 for m in moves.column("movement").to_pylist() if m == "entered")
     return SegmentRun(group_id, as_of, engine, result.num_rows, previous, entered,
                       moves.num_rows - entered, duration)
+
+
+def _run_in_database(store: sa.Engine, *, group_id: str, as_of: date, now: datetime,
+                     started: float, config: RuleConfig, previous: date | None,
+                     say: Progress) -> SegmentRun:
+    """The postgres engine's run: computed and written inside the database, then its
+    record stored."""
+    written = write_in_database(store, group_id=group_id, as_of=as_of, config=config,
+                                previous=previous, say=say)
+    record = _RunRecord(group_id=group_id, as_of=as_of, engine="postgres", now=now,
+                        started=started, count=written.count, previous=previous,
+                        config=config, feature_columns=written.columns, features_file=None)
+    with store.begin() as conn:
+        record.replace(conn)
+    return SegmentRun(group_id, as_of, "postgres", written.count, previous, written.entered,
+                      written.left, record.duration)
 
 
 def _write_run(store: sa.Engine, result: pa.Table, moves: pa.Table, record: _RunRecord, *,
