@@ -28,6 +28,11 @@ def _rounded(value: Any) -> Any:
     return float(f"{value:.9g}") if isinstance(value, float) else value
 
 
+def _typed(value: Any) -> tuple[str, Any]:
+    """A value with its type: 100.0 read back as 100 would show differently on a page."""
+    return type(value).__name__, _rounded(value)
+
+
 def _stored(engine: sa.Engine) -> dict[str, Any]:
     """Everything the runs left in the store that a user can see."""
     rows, moves = schema.opportunity_segments, schema.segment_movements
@@ -41,7 +46,7 @@ def _stored(engine: sa.Engine) -> dict[str, Any]:
                          for r in conn.execute(sa.select(runs)))
         vins = conn.execute(sa.select(rows.c.vin).where(rows.c.as_of == AS_OF)
                             .order_by(rows.c.vin)).scalars().all()
-        opportunities = {vin: {k: _rounded(v) for k, v in (stored_opportunity(
+        opportunities = {vin: {k: _typed(v) for k, v in (stored_opportunity(
             conn, group_id="g1", as_of=AS_OF, vin=vin) or {}).items()} for vin in vins}
     return {"rows": stored, "movements": movements, "runs": records,
             "opportunities": opportunities}
@@ -81,15 +86,17 @@ def test_the_features_json_of_any_width_keeps_the_values_that_are_not_null(engin
     from dealerreach.jobs.segments_postgres import _features_json
 
     names = [f"f{i}" for i in range(width)]
+    # every third value a whole float (3.0, 7.5, 12.0, ...): it must stay a float
     values = [None if i % 3 == 0 else (f'text "{i}"' if i % 3 == 1 else i * 1.5)
               for i in range(width)]
     casts = {str: "text", float: "float8"}
     select = ", ".join(f"CAST(NULL AS int) AS {n}" if v is None
                        else f"CAST(:v{i} AS {casts[type(v)]}) AS {n}"
                        for i, (n, v) in enumerate(zip(names, values, strict=True)))
-    sql = (f"SELECT {_features_json(names)} FROM (SELECT {select or '1 AS x'}) r")
+    floats = {n for n, v in zip(names, values, strict=True) if isinstance(v, float)}
+    sql = (f"SELECT {_features_json(names, floats)} FROM (SELECT {select or '1 AS x'}) r")
     with engine.connect() as conn:
         text = conn.execute(sa.text(sql), {f"v{i}": v for i, v in enumerate(values)
                                             if v is not None}).scalar_one()
-    assert json.loads(text) == {n: v for n, v in zip(names, values, strict=True)
-                                if v is not None}
+    got = {k: _typed(v) for k, v in json.loads(text).items()}
+    assert got == {n: _typed(v) for n, v in zip(names, values, strict=True) if v is not None}
