@@ -83,7 +83,7 @@ def test_a_postgres_run_stores_what_a_duckdb_run_stores(engine, tmp_path: Path):
 @pytest.mark.parametrize("store_url", ["postgres"], indirect=True)
 @pytest.mark.parametrize("width", [0, 1, 90, 91, 250])
 def test_the_features_json_of_any_width_keeps_the_values_that_are_not_null(engine, width):
-    from dealerreach.jobs.segments_postgres import _features_json
+    from dealerreach.jobs.run_sql import features_json
 
     names = [f"f{i}" for i in range(width)]
     # every third value a whole float (3.0, 7.5, 12.0, ...): it must stay a float
@@ -94,7 +94,7 @@ def test_the_features_json_of_any_width_keeps_the_values_that_are_not_null(engin
                        else f"CAST(:v{i} AS {casts[type(v)]}) AS {n}"
                        for i, (n, v) in enumerate(zip(names, values, strict=True)))
     floats = {n for n, v in zip(names, values, strict=True) if isinstance(v, float)}
-    sql = (f"SELECT {_features_json(names, floats)} FROM (SELECT {select or '1 AS x'}) r")
+    sql = (f"SELECT {features_json(names, floats)} FROM (SELECT {select or '1 AS x'}) r")
     with engine.connect() as conn:
         text = conn.execute(sa.text(sql), {f"v{i}": v for i, v in enumerate(values)
                                             if v is not None}).scalar_one()

@@ -30,6 +30,7 @@ from dealerreach.jobs.analytics_copy import (
     refresh_copy,
 )
 from dealerreach.jobs.run_result import STORED_COLUMNS, compute
+from dealerreach.jobs.run_sql import features_json, membership_changes
 from dealerreach.jobs.segments_postgres import write_in_database
 from dealerreach.segments.run_files import (
     new_features_path,
@@ -59,14 +60,6 @@ class SegmentRun:
     duration_s: float
 
 
-def feature_json_sql(columns: Sequence[str]) -> str:
-    """DuckDB SQL making, per row of ``result``, a JSON object of the named columns that
-    are not null (``concat_ws`` skips the fragments a null value makes null). Names are
-    the rule frame's own column names, never input."""
-    fragments = ", ".join(f"""'"{name}":' || to_json("{name}")""" for name in columns)
-    return f"SELECT '{{' || concat_ws(',', {fragments}) || '}}' AS j FROM result"
-
-
 def _features_json(result: pa.Table) -> pa.Array:
     """Per row, the features without a column of their own and not null, as one JSON
     object (DuckDB over the Arrow result). ``stored_opportunity`` puts every feature
@@ -77,7 +70,7 @@ def _features_json(result: pa.Table) -> pa.Array:
     con = duckdb.connect()
     try:
         con.register("result", result)
-        rel = con.sql(feature_json_sql(kept))
+        rel = con.sql(f"SELECT {features_json(kept)} AS j FROM result r")
         return rel.to_arrow_table().column("j").cast(pa.string())
     finally:
         con.close()
@@ -213,27 +206,6 @@ def _write_run(store: sa.Engine, result: pa.Table, moves: pa.Table, record: _Run
             raise
 
 
-_MEMBERSHIP_SQL = """
-WITH cur AS (
-  SELECT vin, rooftop_id, 'sales' AS kind, unnest(string_split(sales_flags, ';')) AS segment_id
-  FROM current_rows
-  UNION ALL
-  SELECT vin, rooftop_id, 'service', unnest(string_split(service_flags, ';'))
-  FROM current_rows WHERE service_flags <> ''
-), prev AS (
-  SELECT vin, rooftop_id, 'sales' AS kind, unnest(string_split(sales_flags, ';')) AS segment_id
-  FROM previous_rows
-  UNION ALL
-  SELECT vin, rooftop_id, 'service', unnest(string_split(service_flags, ';'))
-  FROM previous_rows WHERE service_flags <> ''
-)
-SELECT c.vin, c.kind, c.segment_id, 'entered' AS movement, c.rooftop_id
-FROM cur c ANTI JOIN prev p USING (vin, kind, segment_id)
-UNION ALL
-SELECT p.vin, p.kind, p.segment_id, 'left' AS movement, p.rooftop_id
-FROM prev p ANTI JOIN cur c USING (vin, kind, segment_id)
-ORDER BY 1, 2, 3
-"""
 
 _MOVEMENT_SCHEMA = pa.schema([("group_id", pa.string()), ("as_of", pa.date32()),
                               ("vin", pa.string()), ("kind", pa.string()),
@@ -268,7 +240,8 @@ def _movements(store: sa.Engine, rows: pa.Table, *, group_id: str, as_of: date,
         con.register("current_rows", rows.select(["vin", "rooftop_id", "sales_flags",
                                                   "service_flags"]))
         con.register("previous_rows", before)
-        diff = con.sql(_MEMBERSHIP_SQL).to_arrow_table()
+        diff = con.sql(membership_changes("current_rows", "previous_rows")
+                       + " ORDER BY 1, 2, 3").to_arrow_table()
     finally:
         con.close()
     n = diff.num_rows
